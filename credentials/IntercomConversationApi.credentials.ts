@@ -1,0 +1,105 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestOptions,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { CredentialConfigurationError, pinToHost, resolveBaseUrl } from '../nodes/CreateConversation/shared/hosts';
+
+/** Intercom serves each workspace from its region's host; a token only works against its own. */
+export const INTERCOM_REGION_HOSTS: Record<string, string> = {
+	us: 'https://api.intercom.io',
+	eu: 'https://api.eu.intercom.io',
+	au: 'https://api.au.intercom.io',
+};
+
+export const INTERCOM_DEFAULT_API_VERSION = '2.16';
+
+const API_VERSIONS = ['2.7', '2.8', '2.9', '2.10', '2.11', '2.12', '2.13', '2.14', '2.15', '2.16'];
+
+export function intercomBaseUrl(credentials: ICredentialDataDecryptedObject): string {
+	const regionHost = INTERCOM_REGION_HOSTS[String(credentials.region ?? 'us')];
+	if (!regionHost) {
+		throw new CredentialConfigurationError(`Unknown Intercom region "${String(credentials.region)}": choose US, EU or Australia.`);
+	}
+	return resolveBaseUrl(credentials.baseUrl, regionHost);
+}
+
+export class IntercomConversationApi implements ICredentialType {
+	name = 'intercomConversationApi';
+
+	displayName = 'Intercom (Create Conversation) API';
+
+	icon: Icon = { light: 'file:../icons/intercom.svg', dark: 'file:../icons/intercom.dark.svg' };
+
+	documentationUrl = 'https://developers.intercom.com/docs/build-an-integration/learn-more/authentication';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description:
+				'The access token of your Intercom app: Developer Hub → your app → Configure → Authentication',
+		},
+		{
+			displayName: 'Region',
+			name: 'region',
+			type: 'options',
+			default: 'us',
+			options: [
+				{ name: 'United States (api.intercom.io)', value: 'us' },
+				{ name: 'Europe (api.eu.intercom.io)', value: 'eu' },
+				{ name: 'Australia (api.au.intercom.io)', value: 'au' },
+			],
+			description: 'Where your Intercom workspace is hosted. A token only works in its own region.',
+		},
+		{
+			displayName: 'API Version',
+			name: 'apiVersion',
+			type: 'options',
+			default: INTERCOM_DEFAULT_API_VERSION,
+			options: API_VERSIONS.map((version) => ({ name: version, value: version })),
+			description: 'Sent as the Intercom-Version header. Brand ID needs 2.16 or later.',
+		},
+		{
+			displayName: 'Base URL Override (Advanced)',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://intercom-gateway.example.com',
+			description:
+				'Leave empty to use the region\'s Intercom host. Only for API gateways or a local emulator: must be https://, or http:// to 127.0.0.1/localhost.',
+		},
+	];
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		// The host comes from the credential alone, so the token cannot be sent elsewhere.
+		const pinned = pinToHost(requestOptions, intercomBaseUrl(credentials));
+		return {
+			...pinned,
+			headers: {
+				...requestOptions.headers,
+				Authorization: `Bearer ${String(credentials.accessToken ?? '')}`,
+				'Intercom-Version': String(credentials.apiVersion || INTERCOM_DEFAULT_API_VERSION),
+				Accept: 'application/json',
+			},
+		};
+	}
+
+	test: ICredentialTestRequest = {
+		request: {
+			method: 'GET',
+			url: '/me',
+		},
+	};
+}

@@ -1,0 +1,34 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { providerCredentials, providerProperties } from './description';
+import { providers } from './providers/registry';
+import { createConversations } from './shared/execute';
+
+export class CreateConversation implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Create Conversation',
+		name: 'createConversation',
+		icon: { light: 'file:../../icons/create-conversation.svg', dark: 'file:../../icons/create-conversation.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{"in " + $parameter["provider"]}}',
+		description:
+			'Opens a new conversation in a helpdesk or customer-messaging platform: Intercom, Re:amaze, Reevoo, ZAP or Microsoft Dynamics 365 Contact Center. Creates one conversation per input item. Not idempotent: running it again creates another conversation.',
+		defaults: { name: 'Create Conversation' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: providerCredentials(providers),
+		properties: providerProperties(providers),
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await createConversations(this, providers);
+	}
+}

@@ -1,0 +1,49 @@
+import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
+
+import { PROVIDER_PARAMETER } from './shared/execute';
+import type { ProviderDefinition } from './shared/provider';
+import { requestOptionsProperty } from './shared/requestOptions';
+
+/** Adds "only for this provider" to a panel field, keeping the field's own conditions. */
+function forProvider(property: INodeProperties, providerId: string): INodeProperties {
+	const displayOptions = property.displayOptions ?? {};
+	return {
+		...property,
+		displayOptions: {
+			...displayOptions,
+			show: { ...displayOptions.show, [PROVIDER_PARAMETER]: [providerId] },
+		},
+	};
+}
+
+/** One credential per provider, each shown only while its provider is selected. */
+export function providerCredentials(providers: readonly ProviderDefinition[]): INodeCredentialDescription[] {
+	return providers.map((provider) => ({
+		name: provider.credentialType,
+		required: true,
+		displayOptions: { show: { [PROVIDER_PARAMETER]: [provider.id] } },
+	}));
+}
+
+/** The Provider selector, every provider's panel, and the shared request options. */
+export function providerProperties(providers: readonly ProviderDefinition[]): INodeProperties[] {
+	const providerSelector: INodeProperties = {
+		displayName: 'Provider',
+		name: PROVIDER_PARAMETER,
+		type: 'options',
+		noDataExpression: true,
+		required: true,
+		default: providers[0].id,
+		options: providers.map((provider) => ({
+			name: provider.displayName,
+			value: provider.id,
+			description: provider.description,
+		})),
+		description: 'The helpdesk or messaging platform to open the conversation in',
+	};
+	return [
+		providerSelector,
+		...providers.flatMap((provider) => provider.properties.map((property) => forProvider(property, provider.id))),
+		requestOptionsProperty,
+	];
+}

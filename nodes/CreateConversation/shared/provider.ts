@@ -1,0 +1,95 @@
+import type { IDataObject, IHttpRequestMethods, INodeProperties } from 'n8n-workflow';
+import type { z } from 'zod';
+
+/**
+ * One HTTP call a provider wants made. The path is relative on purpose: the host always comes
+ * from the provider's credential (its `authenticate` sets `baseURL`), so a parameter can never
+ * redirect credentials to another server.
+ */
+export interface HttpCall {
+	method: IHttpRequestMethods;
+	path: string;
+	qs?: IDataObject;
+	body?: IDataObject;
+	headers?: Record<string, string>;
+	/** Short description used in error messages, e.g. "search contacts". */
+	purpose: string;
+}
+
+export interface HttpResult {
+	statusCode: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: unknown;
+}
+
+/** What a provider could tell us about a failed call, read from its own error body. */
+export interface ProviderErrorDetails {
+	message?: string;
+	code?: string;
+	requestId?: string;
+	/** Extra lines worth showing, e.g. the list of missing attributes. */
+	details?: string[];
+}
+
+/**
+ * The client handed to a provider: sends calls with the provider's credential, waits out
+ * 429s as the provider asks, and throws a `NodeApiError` for any other non-2xx answer.
+ */
+export interface ProviderClient {
+	send(call: HttpCall): Promise<HttpResult>;
+	/**
+	 * Memoises work that is the same for every item of one execution (a contact looked up by
+	 * email, the authenticated user). Concurrent callers share one promise; a rejected promise
+	 * is forgotten so a later item can try again.
+	 */
+	once<T>(key: string, work: () => Promise<T>): Promise<T>;
+	/** Waits, ending early (with an error) when the execution is cancelled. */
+	wait(ms: number): Promise<void>;
+	/** An error for this item that is not an HTTP failure (e.g. "no contact found"). */
+	failure(message: string, description?: string): Error;
+}
+
+/** Normalised output shared by every provider; provider extras are merged beside it. */
+export interface ConversationOutcome {
+	/** `created`: a new conversation; `reused`: the provider returned an existing one; `accepted`: queued, no id yet. */
+	status: 'created' | 'reused' | 'accepted';
+	conversationId: string | null;
+	conversationUrl?: string | null;
+	/** Provider-specific normalised fields (e.g. the Intercom contact that wrote). */
+	extra?: IDataObject;
+	/** The provider's last response body, untouched. */
+	response: unknown;
+}
+
+/**
+ * Known request-rate facts of a provider, used by the shared scheduler. Unknown limits are
+ * learned from 429 answers instead.
+ */
+export interface RateLimitPolicy {
+	/** Concurrent requests per execution when the user does not choose. */
+	defaultConcurrency: number;
+}
+
+export interface ProviderDefinition<Params = unknown> {
+	/** Value of the Provider selector; also the prefix of every parameter name of the panel. */
+	id: string;
+	displayName: string;
+	/** One line shown under the provider option. */
+	description: string;
+	/** The credential type this provider authenticates with (one per provider). */
+	credentialType: string;
+	/** The provider's panel. The registry adds the `provider` display condition. */
+	properties: INodeProperties[];
+	/** Validates the panel's raw parameter values; keys are the parameter names. */
+	schema: z.ZodType<Params, z.ZodTypeDef, unknown>;
+	rateLimit: RateLimitPolicy;
+	/** Reads the provider's error body (any shape, or none). */
+	parseError(result: HttpResult): ProviderErrorDetails;
+	/**
+	 * How long a 429 asks us to wait, in ms, when the provider signals it in its own way.
+	 * Without it (or when it returns undefined) the shared `Retry-After` reading applies.
+	 */
+	retryAfterMs?(result: HttpResult, now: number): number | undefined;
+	/** Runs the calls for one item and normalises the result. */
+	createConversation(client: ProviderClient, params: Params): Promise<ConversationOutcome>;
+}

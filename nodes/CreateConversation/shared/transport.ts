@@ -1,0 +1,289 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	sleep,
+	type IExecuteFunctions,
+	type IHttpRequestOptions,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import type { HttpCall, HttpResult, ProviderClient, ProviderDefinition } from './provider';
+
+export interface TransportSettings {
+	/** 429 answers waited out per call before giving up. */
+	maxRateLimitRetries: number;
+	/** Longest single wait we accept; a provider asking for more fails the item instead. */
+	maxRateLimitWaitMs: number;
+	timeoutMs: number;
+}
+
+/**
+ * State shared by every item of one execution: memoised lookups and the moment until which
+ * the provider asked us to hold off. When one request gets a 429, the others wait too instead
+ * of collecting 429s of their own.
+ */
+export class ExecutionScope {
+	readonly memo = new Map<string, Promise<unknown>>();
+
+	holdUntil = 0;
+}
+
+const FALLBACK_WAIT_MS = 1000;
+
+function headerValue(result: HttpResult, name: string): string | undefined {
+	const value = result.headers[name.toLowerCase()] ?? result.headers[name];
+	return Array.isArray(value) ? value[0] : value;
+}
+
+/** `Retry-After` as seconds or as an HTTP date (RFC 9110 §10.2.3). */
+export function retryAfterHeaderMs(result: HttpResult, now: number): number | undefined {
+	const raw = headerValue(result, 'retry-after')?.trim();
+	if (!raw) return undefined;
+	if (/^\d+(\.\d+)?$/.test(raw)) return Math.ceil(Number(raw) * 1000);
+	const date = Date.parse(raw);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export { headerValue };
+
+function isHttpLike(value: unknown): value is { statusCode: number; headers?: unknown; body?: unknown } {
+	return typeof value === 'object' && value !== null && typeof (value as { statusCode?: unknown }).statusCode === 'number';
+}
+
+/**
+ * n8n throws (instead of returning) for the statuses we ask it to, and for network failures.
+ * Pull out the provider's answer when there was one; credentials never leave this function
+ * because only status, headers and body are kept.
+ */
+function answerFromThrown(error: unknown): HttpResult | undefined {
+	const candidate = error as {
+		httpCode?: unknown;
+		cause?: { response?: { status?: number; headers?: unknown; data?: unknown; body?: unknown } };
+		response?: { status?: number; headers?: unknown; data?: unknown; body?: unknown };
+	};
+	const response = candidate?.cause?.response ?? candidate?.response;
+	const status = response?.status ?? (candidate?.httpCode ? Number(candidate.httpCode) : undefined);
+	if (!status || Number.isNaN(status)) return undefined;
+	return {
+		statusCode: status,
+		headers: (response?.headers ?? {}) as HttpResult['headers'],
+		body: response?.data ?? response?.body,
+	};
+}
+
+/** A `CredentialConfigurationError` thrown by a credential's `authenticate`, however n8n wrapped it. */
+function configurationProblem(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && current; depth++) {
+		const candidate = current as { name?: unknown; message?: unknown; cause?: unknown };
+		if (candidate.name === 'CredentialConfigurationError' && typeof candidate.message === 'string') {
+			return candidate.message;
+		}
+		current = candidate.cause;
+	}
+	return undefined;
+}
+
+function networkReason(error: unknown): string {
+	const code =
+		(error as { cause?: { code?: string } })?.cause?.code ?? (error as { code?: string })?.code ?? undefined;
+	switch (code) {
+		case 'ECONNABORTED':
+		case 'ETIMEDOUT':
+		case 'ESOCKETTIMEDOUT':
+			return 'the request timed out';
+		case 'ECONNRESET':
+		case 'EPIPE':
+			return 'the connection was reset';
+		case 'ECONNREFUSED':
+			return 'the connection was refused';
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN':
+			return 'the host name could not be resolved';
+		default:
+			return code ? `a network error (${code})` : 'a network error';
+	}
+}
+
+function errorBodySummary(body: unknown): string | undefined {
+	if (typeof body === 'string') {
+		const text = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+		return text ? text.slice(0, 200) : undefined;
+	}
+	return undefined;
+}
+
+export class ProviderTransport implements ProviderClient {
+	constructor(
+		private readonly context: IExecuteFunctions,
+		private readonly provider: ProviderDefinition,
+		private readonly settings: TransportSettings,
+		private readonly scope: ExecutionScope,
+		private readonly itemIndex: number,
+	) {}
+
+	async once<T>(key: string, work: () => Promise<T>): Promise<T> {
+		const known = this.scope.memo.get(key) as Promise<T> | undefined;
+		if (known) return await known;
+		const pending = work();
+		this.scope.memo.set(key, pending);
+		pending.catch(() => this.scope.memo.delete(key));
+		return await pending;
+	}
+
+	async wait(ms: number): Promise<void> {
+		await sleep(ms, this.context.getExecutionCancelSignal());
+	}
+
+	failure(message: string, description?: string): Error {
+		return new NodeOperationError(this.context.getNode(), message, { itemIndex: this.itemIndex, description });
+	}
+
+	async send(call: HttpCall): Promise<HttpResult> {
+		for (let attempt = 0; ; attempt++) {
+			await this.waitForHold();
+			const result = await this.attempt(call);
+			if (result.statusCode >= 200 && result.statusCode < 300) return result;
+			if (result.statusCode !== 429) throw this.apiError(call, result);
+
+			// A 429 means the provider refused the request unprocessed, so sending it again
+			// cannot create a duplicate. Every other failure is final.
+			const now = Date.now();
+			const asked =
+				this.provider.retryAfterMs?.(result, now) ??
+				retryAfterHeaderMs(result, now) ??
+				Math.min(FALLBACK_WAIT_MS * 2 ** attempt, this.settings.maxRateLimitWaitMs);
+			if (attempt >= this.settings.maxRateLimitRetries) {
+				throw this.apiError(call, result, `still rate limited after ${attempt} ${attempt === 1 ? 'retry' : 'retries'} (Options › Max Rate-Limit Retries)`);
+			}
+			if (asked > this.settings.maxRateLimitWaitMs) {
+				throw this.apiError(
+					call,
+					result,
+					`${this.provider.displayName} asks to wait ${Math.ceil(asked / 1000)} s, longer than Options › Max Rate-Limit Wait (${Math.round(this.settings.maxRateLimitWaitMs / 1000)} s)`,
+				);
+			}
+			this.scope.holdUntil = Math.max(this.scope.holdUntil, now + asked);
+			this.context.logger.debug(`${this.provider.displayName} rate limit: waiting ${asked} ms before retrying`, {
+				itemIndex: this.itemIndex,
+			});
+		}
+	}
+
+	private async waitForHold(): Promise<void> {
+		const wait = this.scope.holdUntil - Date.now();
+		if (wait > 0) await sleep(wait, this.context.getExecutionCancelSignal());
+	}
+
+	private async attempt(call: HttpCall): Promise<HttpResult> {
+		const request: IHttpRequestOptions = {
+			method: call.method,
+			url: call.path,
+			qs: call.qs,
+			body: call.body,
+			headers: { Accept: 'application/json', ...call.headers },
+			json: true,
+			returnFullResponse: true,
+			// 401 must still throw: that is how n8n knows to renew an expiring token and retry.
+			ignoreHttpStatusErrors: { ignore: true, except: [401] },
+			// A credentialed request never follows a redirect; a 3xx is reported instead.
+			disableFollowRedirect: true,
+			timeout: this.settings.timeoutMs,
+		};
+		try {
+			const response: unknown = await this.context.helpers.httpRequestWithAuthentication.call(
+				this.context,
+				this.provider.credentialType,
+				request,
+			);
+			if (isHttpLike(response)) {
+				return {
+					statusCode: response.statusCode,
+					headers: (response.headers ?? {}) as HttpResult['headers'],
+					body: response.body,
+				};
+			}
+			return { statusCode: 200, headers: {}, body: response };
+		} catch (error) {
+			if (this.context.getExecutionCancelSignal()?.aborted) throw error;
+			const misconfigured = configurationProblem(error);
+			if (misconfigured) {
+				throw new NodeOperationError(this.context.getNode(), misconfigured, {
+					itemIndex: this.itemIndex,
+					description: `Fix the ${this.provider.displayName} credential; nothing was sent.`,
+				});
+			}
+			const answer = answerFromThrown(error);
+			if (answer) return answer;
+			throw this.networkError(call, error);
+		}
+	}
+
+	private networkError(call: HttpCall, error: unknown): NodeApiError {
+		const reason = networkReason(error);
+		const mayHaveHappened = call.method !== 'GET';
+		const description = mayHaveHappened
+			? `${this.provider.displayName} may or may not have processed it. It was not sent again, because repeating it could create a duplicate conversation.`
+			: 'Check the credential\'s region or base URL and the network between n8n and the provider.';
+		return new NodeApiError(
+			this.context.getNode(),
+			{ message: reason } as JsonObject,
+			{
+				message: `Could not ${call.purpose}: ${reason}`,
+				description,
+				itemIndex: this.itemIndex,
+			},
+		);
+	}
+
+	private apiError(call: HttpCall, result: HttpResult, reason?: string): NodeApiError {
+		const details = this.provider.parseError(result);
+		const status = result.statusCode;
+		const providerMessage = details.message ?? errorBodySummary(result.body);
+		const headline = reason ?? providerMessage ?? defaultStatusText(status, headerValue(result, 'location'));
+		const lines = [
+			`${this.provider.displayName} answered HTTP ${status} to "${call.purpose}".`,
+			providerMessage && reason ? `Provider message: ${providerMessage}` : undefined,
+			details.code ? `Error code: ${details.code}` : undefined,
+			details.requestId ? `Request ID: ${details.requestId}` : undefined,
+			...(details.details ?? []),
+			hintForStatus(status),
+		].filter((line): line is string => Boolean(line));
+		const error = new NodeApiError(
+			this.context.getNode(),
+			{
+				message: headline,
+				httpCode: String(status),
+				...(details.code ? { code: details.code } : {}),
+				...(details.requestId ? { requestId: details.requestId } : {}),
+			} as JsonObject,
+			{
+				message: `${this.provider.displayName}: ${headline}`,
+				description: lines.join('\n'),
+				httpCode: String(status),
+				itemIndex: this.itemIndex,
+			},
+		);
+		return error;
+	}
+}
+
+function defaultStatusText(status: number, location?: string): string {
+	if (status >= 300 && status < 400)
+		return `unexpected redirect${location ? ` to ${location.replace(/[?#].*$/, '')}` : ''}; redirects are not followed with credentials`;
+	if (status === 401) return 'the credential was rejected';
+	if (status === 403) return 'access denied';
+	if (status === 404) return 'not found';
+	if (status === 429) return 'rate limit exceeded';
+	if (status >= 500) return 'the provider had an internal error';
+	return `request failed with HTTP ${status}`;
+}
+
+function hintForStatus(status: number): string | undefined {
+	if (status === 401) return 'Check the credential: the token or password may be wrong, expired or for another region.';
+	if (status === 403) return 'The credential is valid but lacks permission (or the plan does not include this API).';
+	if (status >= 500)
+		return 'The request was not sent again: it may have been processed, and repeating it could create a duplicate conversation.';
+	if (status >= 300 && status < 400) return 'Check the credential\'s base URL: it should point at the API itself.';
+	return undefined;
+}
