@@ -27,13 +27,14 @@ export function providerCredentials(providers: readonly ProviderDefinition[]): I
 
 /** The Provider selector, every provider's panel, and the shared request options. */
 export function providerProperties(providers: readonly ProviderDefinition[]): INodeProperties[] {
+	const firstProvider = providers[0].id;
 	const providerSelector: INodeProperties = {
 		displayName: 'Provider',
 		name: PROVIDER_PARAMETER,
 		type: 'options',
 		noDataExpression: true,
 		required: true,
-		default: providers[0].id,
+		default: firstProvider,
 		options: providers.map((provider) => ({
 			name: provider.displayName,
 			value: provider.id,

@@ -33,6 +33,14 @@ export function intercomContactId(): string {
 	return randomBytes(12).toString('hex');
 }
 
+/** A contact as the API shows it, without the emulator's own bookkeeping. */
+function publicContact(contact: IntercomContact): Record<string, unknown> {
+	const visible: Partial<IntercomContact> = { ...contact };
+	delete visible.searchableAt;
+	delete visible.usableAt;
+	return visible;
+}
+
 function errorList(status: number, code: string, message: string, headers?: Record<string, string>): Reply {
 	return { status, headers, body: { type: 'error.list', request_id: randomUUID(), errors: [{ code, message }] } };
 }
@@ -169,7 +177,7 @@ export class IntercomEmulator implements ProviderEmulator {
 			status: 200,
 			body: {
 				type: 'list',
-				data: data.map(({ searchableAt: _s, usableAt: _u, ...contact }) => contact),
+				data: data.map(publicContact),
 				total_count: data.length,
 				pages: { type: 'pages', page: 1, per_page: 50, total_pages: 1 },
 			},
@@ -204,8 +212,7 @@ export class IntercomEmulator implements ProviderEmulator {
 			searchableAt: now + this.searchLagMs,
 			usableAt: now + this.newContactLagMs,
 		});
-		const { searchableAt: _s, usableAt: _u, ...visible } = contact;
-		return { status: 200, body: visible };
+		return { status: 200, body: publicContact(contact) };
 	}
 
 	private createConversation(body: unknown): Reply {

@@ -139,8 +139,7 @@ export async function createConversations(
 				pairedItem: { item: itemIndex },
 			};
 		} catch (error) {
-			if (context.getExecutionCancelSignal()?.aborted) throw error;
-			if (!continueOnFail) throw asItemError(context, error, itemIndex);
+			if (!continueOnFail || context.getExecutionCancelSignal()?.aborted) throw asItemError(context, error, itemIndex);
 			output[itemIndex] = errorItem(asItemError(context, error, itemIndex), itemIndex, provider.id);
 		}
 	});

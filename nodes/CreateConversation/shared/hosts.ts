@@ -27,6 +27,14 @@ function isLoopbackHost(hostname: string): boolean {
 	return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
 }
 
+function parseUrl(text: string): URL | undefined {
+	try {
+		return new URL(text);
+	} catch {
+		return undefined;
+	}
+}
+
 /**
  * Reads the advanced "Base URL Override" of a credential. Empty means the provider's real host.
  * Accepted: HTTPS anywhere (an API gateway), or plain HTTP to a loopback address (the local
@@ -35,10 +43,8 @@ function isLoopbackHost(hostname: string): boolean {
 export function resolveBaseUrl(override: unknown, providerDefault: string): string {
 	const text = typeof override === 'string' ? override.trim() : '';
 	if (!text) return providerDefault;
-	let url: URL;
-	try {
-		url = new URL(text);
-	} catch {
+	const url = parseUrl(text);
+	if (!url) {
 		throw new CredentialConfigurationError(
 			`The credential's Base URL Override "${text.slice(0, 80)}" is not a URL. Leave it empty to use the provider's own host.`,
 		);

@@ -14,6 +14,8 @@ export interface HttpCall {
 	headers?: Record<string, string>;
 	/** Short description used in error messages, e.g. "search contacts". */
 	purpose: string;
+	/** Non-2xx statuses the provider handles itself: returned instead of thrown. */
+	acceptStatuses?: number[];
 }
 
 export interface HttpResult {
@@ -47,6 +49,8 @@ export interface ProviderClient {
 	wait(ms: number): Promise<void>;
 	/** An error for this item that is not an HTTP failure (e.g. "no contact found"). */
 	failure(message: string, description?: string): Error;
+	/** The error the transport would have raised for this answer (for `acceptStatuses` answers). */
+	reject(call: HttpCall, result: HttpResult): Error;
 }
 
 /** Normalised output shared by every provider; provider extras are merged beside it. */
@@ -83,6 +87,11 @@ export interface ProviderDefinition<Params = unknown> {
 	/** Validates the panel's raw parameter values; keys are the parameter names. */
 	schema: z.ZodType<Params, z.ZodTypeDef, unknown>;
 	rateLimit: RateLimitPolicy;
+	/**
+	 * Whether n8n should renew the credential and resend after a 401 (credentials with a login
+	 * step). Otherwise a 401 is final and the request is not sent twice.
+	 */
+	renewsCredentialOn401?: boolean;
 	/** Reads the provider's error body (any shape, or none). */
 	parseError(result: HttpResult): ProviderErrorDetails;
 	/**

@@ -144,6 +144,7 @@ export class ProviderTransport implements ProviderClient {
 			await this.waitForHold();
 			const result = await this.attempt(call);
 			if (result.statusCode >= 200 && result.statusCode < 300) return result;
+			if (call.acceptStatuses?.includes(result.statusCode)) return result;
 			if (result.statusCode !== 429) throw this.apiError(call, result);
 
 			// A 429 means the provider refused the request unprocessed, so sending it again
@@ -195,6 +196,9 @@ export class ProviderTransport implements ProviderClient {
 				this.context,
 				this.provider.credentialType,
 				request,
+				// n8n resends after a 401 to renew login-based credentials; for the others a 401
+				// is final, so the request is not sent twice.
+				this.provider.renewsCredentialOn401 ? undefined : { preAuthenticationRetryStatusCode: [] },
 			);
 			if (isHttpLike(response)) {
 				return {
@@ -205,7 +209,9 @@ export class ProviderTransport implements ProviderClient {
 			}
 			return { statusCode: 200, headers: {}, body: response };
 		} catch (error) {
-			if (this.context.getExecutionCancelSignal()?.aborted) throw error;
+			if (this.context.getExecutionCancelSignal()?.aborted) {
+				throw new NodeOperationError(this.context.getNode(), error as Error, { itemIndex: this.itemIndex });
+			}
 			const misconfigured = configurationProblem(error);
 			if (misconfigured) {
 				throw new NodeOperationError(this.context.getNode(), misconfigured, {
@@ -234,6 +240,10 @@ export class ProviderTransport implements ProviderClient {
 				itemIndex: this.itemIndex,
 			},
 		);
+	}
+
+	reject(call: HttpCall, result: HttpResult): NodeApiError {
+		return this.apiError(call, result);
 	}
 
 	private apiError(call: HttpCall, result: HttpResult, reason?: string): NodeApiError {

@@ -52,21 +52,15 @@ async function resolveContact(client: ProviderClient, contact: ContactReference)
 	);
 }
 
-function isNotFound(error: unknown): boolean {
-	return (error as { httpCode?: unknown })?.httpCode === '404';
-}
-
 async function createForContact(client: ProviderClient, params: IntercomParams, contact: ResolvedContact) {
-	const call = requests.createConversation(params, { type: contact.type, id: contact.id });
+	// A 404 means nothing was created, so for a contact created moments ago it is safe to retry.
+	const justCreated = contact.source === 'created';
+	const call = { ...requests.createConversation(params, { type: contact.type, id: contact.id }), acceptStatuses: justCreated ? [404] : [] };
 	for (let attempt = 0; ; attempt++) {
-		try {
-			return await client.send(call);
-		} catch (error) {
-			// A 404 means nothing was created, so sending again is safe.
-			const retryable = contact.source === 'created' && isNotFound(error) && attempt < NEW_CONTACT_RETRY_WAITS_MS.length;
-			if (!retryable) throw error;
-			await client.wait(NEW_CONTACT_RETRY_WAITS_MS[attempt]);
-		}
+		const result = await client.send(call);
+		if (result.statusCode !== 404) return result;
+		if (attempt >= NEW_CONTACT_RETRY_WAITS_MS.length) throw client.reject(call, result);
+		await client.wait(NEW_CONTACT_RETRY_WAITS_MS[attempt]);
 	}
 }
 
