@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+import type { INodeProperties } from 'n8n-workflow';
+
+import { CreateConversation } from '../nodes/CreateConversation/CreateConversation.node';
+import { providers } from '../nodes/CreateConversation/providers/registry';
+import { packageCredentialTypes } from './support/engine';
+
+const manifest = JSON.parse(readFileSync(resolve(__dirname, '..', 'package.json'), 'utf8'));
+const description = new CreateConversation().description;
+
+test('the package has no runtime dependencies and n8n-workflow as its only peer', () => {
+	expect(manifest.dependencies ?? {}).toEqual({});
+	expect(manifest.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+	expect(manifest.keywords).toContain('n8n-community-node-package');
+});
+
+test('every provider credential is declared in package.json, and nothing else is', () => {
+	const declared = packageCredentialTypes().map((type) => type.name).sort();
+	expect(declared).toEqual(providers.map((provider) => provider.credentialType).sort());
+});
+
+test('the node offers every provider, each with its own credential shown only for it', () => {
+	const selector = description.properties.find((property) => property.name === 'provider')!;
+	expect(selector.noDataExpression).toBe(true);
+	expect(selector.options).toEqual(providers.map((provider) => expect.objectContaining({ value: provider.id })));
+	expect(description.credentials).toEqual(
+		providers.map((provider) => ({
+			name: provider.credentialType,
+			required: true,
+			displayOptions: { show: { provider: [provider.id] } },
+		})),
+	);
+});
+
+test('panel fields are prefixed with their provider, unique, and shown only for it', () => {
+	const names = new Set<string>();
+	for (const provider of providers) {
+		for (const property of provider.properties) {
+			expect(property.name.startsWith(provider.id)).toBe(true);
+			expect(names.has(property.name)).toBe(false);
+			names.add(property.name);
+			const inNode = description.properties.find((candidate: INodeProperties) => candidate.name === property.name)!;
+			expect(inNode.displayOptions?.show?.provider).toEqual([provider.id]);
+		}
+	}
+});
+
+test('the node is usable as an AI tool and says it is not idempotent', () => {
+	expect(description.usableAsTool).toBe(true);
+	expect(description.description).toMatch(/not idempotent/i);
+});
