@@ -90,10 +90,14 @@ export class Emulator {
 
 	latencyMs: number;
 
-	constructor(
-		readonly providers: ProviderEmulator[],
-		private readonly options: EmulatorOptions = {},
-	) {
+	readonly providers: ProviderEmulator[];
+
+	private readonly options: EmulatorOptions;
+
+	// Plain fields, no parameter properties: this file also runs under Node's type stripping.
+	constructor(providers: ProviderEmulator[], options: EmulatorOptions = {}) {
+		this.providers = providers;
+		this.options = options;
 		this.latencyMs = options.latencyMs ?? 0;
 	}
 
@@ -182,6 +186,7 @@ export class Emulator {
 		}
 
 		if (url.pathname.startsWith('/__emulator')) return await this.serveControl(method, url, req, res);
+		if (method === 'GET' && url.pathname === '/') return send(res, { status: 200, raw: this.sandboxPage() });
 
 		const provider = this.providers.find((candidate) => candidate.matches(url.pathname, headers));
 		const fault = this.takeFault(provider?.name ?? '', method, url.pathname);
@@ -257,6 +262,25 @@ export class Emulator {
 			return send(res, { status: 204 });
 		}
 		return send(res, { status: 404, body: { error: 'unknown control route' } });
+	}
+
+	/** The sandbox page: what each provider received, newest first, with the request as sent. */
+	sandboxPage(): string {
+		const escape = (text: string) =>
+			text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+		const sections = this.providers.map((provider) => {
+			const entries = [...provider.conversations()].reverse();
+			const rows = entries.length
+				? entries
+						.map(
+							(entry) =>
+								`<li data-provider="${provider.name}"><strong>${escape(entry.id)}</strong> · ${new Date(entry.createdAt).toISOString()}<br>${escape(entry.summary)}<pre>${escape(JSON.stringify(entry.request, null, 2))}</pre></li>`,
+						)
+						.join('')
+				: '<li class="empty">No conversations yet.</li>';
+			return `<section id="${provider.name}"><h2>${escape(provider.name)} (${entries.length})</h2><ol>${rows}</ol></section>`;
+		});
+		return `<!doctype html><html><head><meta charset="utf-8"><title>Create Conversation sandbox</title><meta http-equiv="refresh" content="5"><style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem}pre{background:#f4f4f5;padding:.5rem;overflow:auto;font-size:12px}li{margin-bottom:1rem}</style></head><body><h1>Create Conversation sandbox</h1><p>Conversations the emulated providers received, newest first. This page refreshes every 5 seconds.</p>${sections.join('')}</body></html>`;
 	}
 
 	conversationsByProvider(): Record<string, unknown[]> {
@@ -337,10 +361,14 @@ export class WindowLimiter {
 
 	rejected = 0;
 
-	constructor(
-		public limit: number,
-		public windowMs: number,
-	) {}
+	limit: number;
+
+	windowMs: number;
+
+	constructor(limit: number, windowMs: number) {
+		this.limit = limit;
+		this.windowMs = windowMs;
+	}
 
 	/** Counts one request; says whether it is allowed and what the headers should say. */
 	take(now = Date.now()): { allowed: boolean; remaining: number; resetAt: number } {

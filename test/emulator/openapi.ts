@@ -32,7 +32,11 @@ export class OpenApiValidator {
 
 	private readonly cache = new Map<string, ValidateFunction>();
 
-	private constructor(private readonly id: string) {}
+	private readonly id: string;
+
+	private constructor(id: string) {
+		this.id = id;
+	}
 
 	static fromFile(file: string, id: string): OpenApiValidator | undefined {
 		if (!existsSync(file)) return undefined;

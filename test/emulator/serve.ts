@@ -1,0 +1,18 @@
+/**
+ * Starts the provider emulator as a standalone sandbox (used by `npm run dev` and `npm run
+ * emulator`): every provider under http://127.0.0.1:<port>/<provider>, the sandbox page at /.
+ * Runs directly under Node 24 (type stripping), no build step.
+ */
+import { createEmulator } from './index.ts';
+
+const port = Number(process.env.EMULATOR_PORT ?? 4010);
+const latencyMs = Number(process.env.EMULATOR_LATENCY_MS ?? 0);
+const emulator = await createEmulator({ port, latencyMs }).start();
+process.stdout.write(`emulator listening on ${emulator.url} (sandbox page: ${emulator.url}/)\n`);
+
+const stop = async () => {
+	await emulator.stop();
+	process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
