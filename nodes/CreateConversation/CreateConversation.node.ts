@@ -28,6 +28,10 @@ export class CreateConversation implements INodeType {
 		properties: providerProperties(providers),
 	};
 
+	methods = {
+		listSearch: Object.fromEntries(providers.flatMap((provider) => Object.entries(provider.listSearch ?? {}))),
+	};
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await createConversations(this, providers);
 	}

@@ -5,14 +5,17 @@
  */
 import { createEmulator } from './index.ts';
 
-const port = Number(process.env.EMULATOR_PORT ?? 4010);
-const latencyMs = Number(process.env.EMULATOR_LATENCY_MS ?? 0);
-const emulator = await createEmulator({ port, latencyMs }).start();
-process.stdout.write(`emulator listening on ${emulator.url} (sandbox page: ${emulator.url}/)\n`);
+async function main(): Promise<void> {
+	const port = Number(process.env.EMULATOR_PORT ?? 4010);
+	const latencyMs = Number(process.env.EMULATOR_LATENCY_MS ?? 0);
+	const emulator = await createEmulator({ port, latencyMs }).start();
+	process.stdout.write(`emulator listening on ${emulator.url} (sandbox page: ${emulator.url}/)\n`);
+	const stop = async () => {
+		await emulator.stop();
+		process.exit(0);
+	};
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+}
 
-const stop = async () => {
-	await emulator.stop();
-	process.exit(0);
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+void main();

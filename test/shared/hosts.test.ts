@@ -33,7 +33,8 @@ describe('pinToHost', () => {
 		expect(pinToHost({ url: '/me' }, 'https://api.intercom.io')).toEqual({ url: '/me', baseURL: 'https://api.intercom.io' });
 	});
 	test('absolute URLs must already point at that host', () => {
-		expect(pinToHost({ url: 'https://api.intercom.io/me' }, 'https://api.intercom.io').baseURL).toBe('https://api.intercom.io');
+		const pinned: { url: string; baseURL?: string } = pinToHost({ url: 'https://api.intercom.io/me' }, 'https://api.intercom.io');
+		expect(pinned.baseURL).toBe('https://api.intercom.io');
 		expect(() => pinToHost({ url: 'https://evil.example.com/me' }, 'https://api.intercom.io')).toThrow(
 			'This credential only sends its secret to https://api.intercom.io, not to https://evil.example.com.',
 		);

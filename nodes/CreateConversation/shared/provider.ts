@@ -1,4 +1,11 @@
-import type { IDataObject, IHttpRequestMethods, INodeProperties } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestMethods,
+	ILoadOptionsFunctions,
+	INodeListSearchResult,
+	INodeProperties,
+} from 'n8n-workflow';
 import type { z } from 'zod';
 
 /**
@@ -51,6 +58,19 @@ export interface ProviderClient {
 	failure(message: string, description?: string): Error;
 	/** The error the transport would have raised for this answer (for `acceptStatuses` answers). */
 	reject(call: HttpCall, result: HttpResult): Error;
+	/**
+	 * The host and headers `ProviderDefinition.credentialTarget` computed for this item, or
+	 * undefined for providers without that hook (e.g. to put a channel ID into a request body).
+	 */
+	credentialTarget?(): Promise<CredentialTarget | undefined>;
+}
+
+/** Where a provider's calls go when the credential's `authenticate` cannot say (OAuth2). */
+export interface CredentialTarget {
+	/** Absolute base URL (no trailing slash) built only from validated credential fields. */
+	baseUrl: string;
+	/** Non-secret headers every call carries (e.g. a tenant or channel ID). */
+	headers?: Record<string, string>;
 }
 
 /** Normalised output shared by every provider; provider extras are merged beside it. */
@@ -101,4 +121,27 @@ export interface ProviderDefinition<Params = unknown> {
 	retryAfterMs?(result: HttpResult, now: number): number | undefined;
 	/** Runs the calls for one item and normalises the result. */
 	createConversation(client: ProviderClient, params: Params): Promise<ConversationOutcome>;
+	/**
+	 * For OAuth2 credentials only. n8n-core runs no custom `authenticate` for them, so the host
+	 * cannot come from the credential. When set, the transport reads the credential
+	 * (`getCredentials`), calls this before the item's first request and sends every call to
+	 * `baseUrl + path` with these headers. Build the URL from validated parts only (GUIDs, DNS
+	 * labels, `resolveBaseUrl`) and throw `CredentialConfigurationError` otherwise: nothing is
+	 * sent then. Never put a secret into the result.
+	 */
+	credentialTarget?(credentials: ICredentialDataDecryptedObject): CredentialTarget;
+	/**
+	 * Send the execution's first request alone, the others once it is answered. For OAuth2
+	 * client-credentials credentials: n8n-core fetches a token for every concurrent request while
+	 * none is stored, so this makes one token serve the whole execution.
+	 */
+	firstRequestAlone?: boolean;
+	/**
+	 * `resourceLocator` list searches of the panel, merged into the node's `methods.listSearch`.
+	 * Names must start with the provider id, as they share one namespace.
+	 */
+	listSearch?: Record<
+		string,
+		(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) => Promise<INodeListSearchResult>
+	>;
 }

@@ -7,7 +7,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import type { HttpCall, HttpResult, ProviderClient, ProviderDefinition } from './provider';
+import type { CredentialTarget, HttpCall, HttpResult, ProviderClient, ProviderDefinition } from './provider';
 
 export interface TransportSettings {
 	/** 429 answers waited out per call before giving up. */
@@ -26,6 +26,9 @@ export class ExecutionScope {
 	readonly memo = new Map<string, Promise<unknown>>();
 
 	holdUntil = 0;
+
+	/** Settles when the execution's first request has been answered (see `firstRequestAlone`). */
+	firstRequest?: Promise<void>;
 }
 
 const FALLBACK_WAIT_MS = 1000;
@@ -71,6 +74,33 @@ function answerFromThrown(error: unknown): HttpResult | undefined {
 	};
 }
 
+/**
+ * n8n-core could not get an OAuth2 token (`Failed to acquire OAuth2 access token`, or the token
+ * endpoint's `AuthError` when renewing after a 401). Nothing reached the provider's API then.
+ * Returns the token endpoint's own explanation (e.g. Entra's `AADSTS7000215: Invalid client
+ * secret provided.`), which never contains the secret.
+ */
+function tokenProblem(error: unknown): string | undefined {
+	type Link = { code?: unknown; message?: unknown; body?: unknown; cause?: unknown };
+	const chain: Link[] = [];
+	for (let current = error as Link | undefined; current && chain.length < 6; current = current.cause as Link | undefined) {
+		chain.push(current);
+	}
+	const authError = chain.find((link) => link.code === 'EAUTH');
+	if (authError) {
+		const body = (authError.body ?? {}) as { error?: unknown; error_description?: unknown };
+		const description =
+			typeof body.error_description === 'string' ? body.error_description.split(/\r?\n| Trace ID:/)[0].trim() : undefined;
+		return [typeof body.error === 'string' ? body.error : undefined, description ?? String(authError.message ?? '')]
+			.filter(Boolean)
+			.join(': ');
+	}
+	const failed = chain.find(
+		(link) => typeof link.message === 'string' && link.message.startsWith('Failed to acquire OAuth2 access token'),
+	);
+	return failed ? String(failed.message) : undefined;
+}
+
 /** A `CredentialConfigurationError` thrown by a credential's `authenticate`, however n8n wrapped it. */
 function configurationProblem(error: unknown): string | undefined {
 	let current: unknown = error;
@@ -114,6 +144,8 @@ function errorBodySummary(body: unknown): string | undefined {
 }
 
 export class ProviderTransport implements ProviderClient {
+	private target?: Promise<CredentialTarget | undefined>;
+
 	constructor(
 		private readonly context: IExecuteFunctions,
 		private readonly provider: ProviderDefinition,
@@ -176,13 +208,34 @@ export class ProviderTransport implements ProviderClient {
 		if (wait > 0) await sleep(wait, this.context.getExecutionCancelSignal());
 	}
 
+	/**
+	 * With `firstRequestAlone`, the execution's first request is sent before any other, so n8n
+	 * fetches one OAuth2 token and stores it for the rest (while none is stored, n8n-core fetches
+	 * one per concurrent request).
+	 */
 	private async attempt(call: HttpCall): Promise<HttpResult> {
+		if (!this.provider.firstRequestAlone) return await this.attemptNow(call);
+		if (this.scope.firstRequest) {
+			await this.scope.firstRequest;
+			return await this.attemptNow(call);
+		}
+		let release = () => {};
+		this.scope.firstRequest = new Promise<void>((resolve) => (release = resolve));
+		try {
+			return await this.attemptNow(call);
+		} finally {
+			release();
+		}
+	}
+
+	private async attemptNow(call: HttpCall): Promise<HttpResult> {
+		const target = await this.credentialTarget();
 		const request: IHttpRequestOptions = {
 			method: call.method,
-			url: call.path,
+			url: target ? `${target.baseUrl}${call.path}` : call.path,
 			qs: call.qs,
 			body: call.body,
-			headers: { Accept: 'application/json', ...call.headers },
+			headers: { Accept: 'application/json', ...target?.headers, ...call.headers },
 			json: true,
 			returnFullResponse: true,
 			// 401 must still throw: that is how n8n knows to renew an expiring token and retry.
@@ -219,6 +272,13 @@ export class ProviderTransport implements ProviderClient {
 					description: `Fix the ${this.provider.displayName} credential; nothing was sent.`,
 				});
 			}
+			const noToken = tokenProblem(error);
+			if (noToken) {
+				throw new NodeOperationError(this.context.getNode(), `${this.provider.displayName}: could not get an access token (${noToken})`, {
+					itemIndex: this.itemIndex,
+					description: `The credential's token request was refused, so nothing was sent to ${this.provider.displayName}. Check the credential's client ID, client secret and tenant.`,
+				});
+			}
 			const answer = answerFromThrown(error);
 			if (answer) return answer;
 			throw this.networkError(call, error);
@@ -244,6 +304,28 @@ export class ProviderTransport implements ProviderClient {
 
 	reject(call: HttpCall, result: HttpResult): NodeApiError {
 		return this.apiError(call, result);
+	}
+
+	/**
+	 * For providers with `credentialTarget` (OAuth2 credentials, whose host n8n-core cannot set):
+	 * reads the credential's fields once per item and asks the provider for the host and headers.
+	 * A misconfigured credential fails the item before anything is sent.
+	 */
+	async credentialTarget(): Promise<CredentialTarget | undefined> {
+		const provider = this.provider;
+		if (!provider.credentialTarget) return undefined;
+		this.target ??= this.context
+			.getCredentials(provider.credentialType, this.itemIndex)
+			.then((credentials) => provider.credentialTarget?.(credentials));
+		try {
+			return await this.target;
+		} catch (error) {
+			const misconfigured = configurationProblem(error);
+			throw new NodeOperationError(this.context.getNode(), misconfigured ?? (error as Error), {
+				itemIndex: this.itemIndex,
+				description: `Fix the ${this.provider.displayName} credential; nothing was sent.`,
+			});
+		}
 	}
 
 	private apiError(call: HttpCall, result: HttpResult, reason?: string): NodeApiError {

@@ -30,6 +30,14 @@ function nestedProperties(property: INodeProperties): INodeProperties[] | undefi
 	for (const option of options) {
 		if (typeof option !== 'object' || option === null || !('displayName' in option)) continue;
 		if ('values' in option && Array.isArray(option.values)) {
+			// A fixed collection's group (e.g. `pair` in ['context', 'pair', 0, 'key']) and its fields.
+			flattened.push({
+				displayName: String(option.displayName),
+				name: String((option as { name?: unknown }).name),
+				type: 'collection',
+				default: {},
+				options: option.values as INodeProperties[],
+			});
 			flattened.push(...(option.values as INodeProperties[]));
 		} else {
 			flattened.push(option as INodeProperties);
