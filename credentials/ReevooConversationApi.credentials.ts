@@ -1,0 +1,83 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestOptions,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { pinToHost, resolveBaseUrl } from '../nodes/CreateConversation/shared/hosts';
+
+/** Reevoo's Platform API host; every path starts with /v4. */
+export const REEVOO_DEFAULT_BASE_URL = 'https://api.reevoocloud.com';
+
+export function reevooBaseUrl(credentials: ICredentialDataDecryptedObject): string {
+	return resolveBaseUrl(credentials.baseUrl, REEVOO_DEFAULT_BASE_URL);
+}
+
+export class ReevooConversationApi implements ICredentialType {
+	name = 'reevooConversationApi';
+
+	displayName = 'Reevoo (Create Conversation) API';
+
+	icon: Icon = { light: 'file:../icons/reevoo.svg', dark: 'file:../icons/reevoo.dark.svg' };
+
+	documentationUrl = 'https://reevoo.github.io/docs/platform-api/';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description: 'The API key Reevoo issued to you (sent as the HTTP Basic user name)',
+		},
+		{
+			displayName: 'API Secret',
+			name: 'apiSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description: 'The API secret Reevoo issued with the key (sent as the HTTP Basic password)',
+		},
+		{
+			displayName: 'Base URL Override (Advanced)',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			placeholder: REEVOO_DEFAULT_BASE_URL,
+			description:
+				'Leave empty to use https://api.reevoocloud.com. Only for API gateways or a local emulator: must be https://, or http:// to 127.0.0.1/localhost.',
+		},
+	];
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		// The host comes from the credential alone, so the key and secret cannot be sent elsewhere.
+		const pinned = pinToHost(requestOptions, reevooBaseUrl(credentials));
+		return {
+			...pinned,
+			auth: {
+				username: String(credentials.apiKey ?? ''),
+				password: String(credentials.apiSecret ?? ''),
+			},
+			headers: {
+				...requestOptions.headers,
+				Accept: 'application/json',
+			},
+		};
+	}
+
+	test: ICredentialTestRequest = {
+		request: {
+			method: 'GET',
+			url: '/v4/organisations',
+		},
+	};
+}
