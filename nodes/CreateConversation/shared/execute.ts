@@ -114,7 +114,7 @@ export async function createConversations(
 	});
 
 	const output: INodeExecutionData[] = new Array(items.length);
-	const scope = new ExecutionScope();
+	const scope = new ExecutionScope(provider.rateLimit);
 	const runnable: number[] = [];
 	prepared.forEach((entry, itemIndex) => {
 		if ('error' in entry) output[itemIndex] = errorItem(entry.error, itemIndex, provider.id);

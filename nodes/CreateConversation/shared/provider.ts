@@ -92,6 +92,12 @@ export interface ConversationOutcome {
 export interface RateLimitPolicy {
 	/** Concurrent requests per execution when the user does not choose. */
 	defaultConcurrency: number;
+	/**
+	 * The provider's published limit, when it has one: at most `requests` per `perMs`. Used to
+	 * pace an execution until the provider's own quota headers (`X-RateLimit-Remaining` /
+	 * `X-RateLimit-Reset`) are seen; from then on the headers decide.
+	 */
+	window?: { requests: number; perMs: number };
 }
 
 export interface ProviderDefinition<Params = unknown> {

@@ -7,7 +7,8 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import type { CredentialTarget, HttpCall, HttpResult, ProviderClient, ProviderDefinition } from './provider';
+import type { CredentialTarget, HttpCall, HttpResult, ProviderClient, ProviderDefinition, RateLimitPolicy } from './provider';
+import { rateLimitSignal, RequestScheduler } from './scheduler';
 
 export interface TransportSettings {
 	/** 429 answers waited out per call before giving up. */
@@ -18,14 +19,28 @@ export interface TransportSettings {
 }
 
 /**
- * State shared by every item of one execution: memoised lookups and the moment until which
- * the provider asked us to hold off. When one request gets a 429, the others wait too instead
- * of collecting 429s of their own.
+ * State shared by every item of one execution: memoised lookups and the request scheduler
+ * (see scheduler.ts). The scheduler paces requests by the provider's quota headers before the
+ * limit is reached; when one request still gets a 429, the others wait too instead of
+ * collecting 429s of their own.
  */
 export class ExecutionScope {
 	readonly memo = new Map<string, Promise<unknown>>();
 
-	holdUntil = 0;
+	readonly scheduler: RequestScheduler;
+
+	constructor(policy?: RateLimitPolicy) {
+		this.scheduler = new RequestScheduler(policy);
+	}
+
+	/** Nobody sends before this moment (set by a 429). */
+	get holdUntil(): number {
+		return this.scheduler.holdUntil;
+	}
+
+	set holdUntil(value: number) {
+		this.scheduler.holdUntil = value;
+	}
 
 	/** Settles when the execution's first request has been answered (see `firstRequestAlone`). */
 	firstRequest?: Promise<void>;
@@ -173,8 +188,9 @@ export class ProviderTransport implements ProviderClient {
 
 	async send(call: HttpCall): Promise<HttpResult> {
 		for (let attempt = 0; ; attempt++) {
-			await this.waitForHold();
+			const seq = await this.waitForHold();
 			const result = await this.attempt(call);
+			this.scope.scheduler.observe(seq, rateLimitSignal(result, Date.now()));
 			if (result.statusCode >= 200 && result.statusCode < 300) return result;
 			if (call.acceptStatuses?.includes(result.statusCode)) return result;
 			if (result.statusCode !== 429) throw this.apiError(call, result);
@@ -203,9 +219,9 @@ export class ProviderTransport implements ProviderClient {
 		}
 	}
 
-	private async waitForHold(): Promise<void> {
-		const wait = this.scope.holdUntil - Date.now();
-		if (wait > 0) await sleep(wait, this.context.getExecutionCancelSignal());
+	/** Waits until the scheduler lets this request go; returns its sequence number. */
+	private async waitForHold(): Promise<number> {
+		return await this.scope.scheduler.acquire(this.context.getExecutionCancelSignal(), this.settings.maxRateLimitWaitMs);
 	}
 
 	/**

@@ -71,8 +71,10 @@ export const intercomProvider: ProviderDefinition<IntercomParams> = {
 	credentialType: 'intercomConversationApi',
 	properties: intercomProperties,
 	schema: intercomSchema,
-	// Intercom allows ~167 calls per 10 s per app; five in flight stays far below it.
-	rateLimit: { defaultConcurrency: 5 },
+	// Intercom allows 10,000 calls per minute per app, enforced in 10-second windows (~167 each),
+	// and reports the quota in X-RateLimit-Remaining / X-RateLimit-Reset, which the scheduler
+	// follows once seen. 166 keeps a margin for rounding.
+	rateLimit: { defaultConcurrency: 5, window: { requests: 166, perMs: 10_000 } },
 	parseError: parseIntercomError,
 	retryAfterMs: intercomRetryAfterMs,
 	async createConversation(client, params) {

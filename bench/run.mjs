@@ -1,0 +1,461 @@
+/**
+ * `npm run bench`: throughput of Create Conversation (Intercom) against n8n's own HTTP Request
+ * node sending the same POST /conversations, both on the real n8n-core engine (test/harness)
+ * in this one process, against the provider emulator on 127.0.0.1.
+ *
+ * n8n-nodes-base (the HTTP Request node and its Bearer Auth credential) is not a dependency of
+ * this package: installing it fails here (its kafka native module) and adds ~1 GB. It is loaded
+ * from the real n8n 2.41.1 install that scripts/n8n/ensure-n8n.cjs keeps in its cache; its
+ * `n8n-workflow` / `n8n-core` imports are pointed at this repo's copies (same versions), so both
+ * nodes run on one engine instance.
+ *
+ * Options: --quick (smaller N, for a smoke run), --only=1,2,3 (scenarios).
+ * Output: a table on stdout and bench-results/latest.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+require('./ts-require.cjs');
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = (args.find((arg) => arg.startsWith('--only=')) ?? '--only=1,2,3').slice(7).split(',');
+
+// ---------------------------------------------------------------------------------------------
+// n8n-nodes-base from the real n8n install
+// ---------------------------------------------------------------------------------------------
+
+const { ensureN8n } = require(path.join(root, 'scripts/n8n/ensure-n8n.cjs'));
+const n8nInstall = await ensureN8n();
+const cacheModules = path.join(n8nInstall.cacheDir, 'node_modules');
+const nodesBaseDir = path.join(cacheModules, 'n8n-nodes-base');
+const repoRequire = createRequire(path.join(root, 'package.json'));
+const originalResolve = Module._resolveFilename;
+Module._resolveFilename = function resolveSharedEngine(request, parent, ...rest) {
+	if (
+		parent?.filename?.startsWith(cacheModules) &&
+		/^n8n-(workflow|core)(\/|$)/.test(request)
+	) {
+		return repoRequire.resolve(request);
+	}
+	return originalResolve.call(this, request, parent, ...rest);
+};
+const nodesBaseVersion = require(path.join(nodesBaseDir, 'package.json')).version;
+const { HttpRequest } = require(path.join(nodesBaseDir, 'dist/nodes/HttpRequest/HttpRequest.node.js'));
+const { HttpBearerAuth } = require(path.join(nodesBaseDir, 'dist/credentials/HttpBearerAuth.credentials.js'));
+
+const { runWorkflow } = require(path.join(root, 'test/harness/engine.ts'));
+const { runNode } = require(path.join(root, 'test/support/engine.ts'));
+const { createEmulator } = require(path.join(root, 'test/emulator/index.ts'));
+const { WindowLimiter } = require(path.join(root, 'test/emulator/core.ts'));
+const { INTERCOM_TEST_TOKEN } = require(path.join(root, 'test/emulator/intercom.ts'));
+const { intercomProvider } = require(path.join(root, 'nodes/CreateConversation/providers/intercom/index.ts'));
+
+const HTTP_REQUEST_TYPE = 'n8n-nodes-base.httpRequest';
+const API_VERSION = '2.11';
+
+// ---------------------------------------------------------------------------------------------
+// Measuring
+// ---------------------------------------------------------------------------------------------
+
+function gc() {
+	if (typeof globalThis.gc === 'function') {
+		globalThis.gc();
+		globalThis.gc();
+	}
+}
+
+async function measure(work, beforeStart) {
+	gc();
+	if (beforeStart) await beforeStart();
+	const baselineRss = process.memoryUsage.rss();
+	let peakRss = baselineRss;
+	const sampler = setInterval(() => {
+		peakRss = Math.max(peakRss, process.memoryUsage.rss());
+	}, 10);
+	const cpu0 = process.cpuUsage();
+	const t0 = performance.now();
+	let value;
+	try {
+		value = await work();
+	} finally {
+		clearInterval(sampler);
+	}
+	const wallMs = performance.now() - t0;
+	const cpu = process.cpuUsage(cpu0);
+	peakRss = Math.max(peakRss, process.memoryUsage.rss());
+	return { value, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, baselineRss, peakRss };
+}
+
+const MB = 1024 * 1024;
+const round = (value, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---------------------------------------------------------------------------------------------
+// The two ways of sending the same calls
+// ---------------------------------------------------------------------------------------------
+
+const emulator = await createEmulator().start();
+const intercom = emulator.provider('intercom');
+
+function makeItems(count, contacts) {
+	return Array.from({ length: count }, (_, index) => ({
+		contactId: contacts[index % contacts.length].id,
+		message: `Benchmark message ${index}`,
+	}));
+}
+
+function runCreateConversation(items, requestOptions = {}) {
+	return runNode({
+		credentials: {
+			intercomConversationApi: {
+				accessToken: INTERCOM_TEST_TOKEN,
+				region: 'us',
+				apiVersion: API_VERSION,
+				baseUrl: emulator.baseUrl('intercom'),
+			},
+		},
+		items,
+		parameters: {
+			provider: 'intercom',
+			intercomContactMode: 'id',
+			intercomContactType: 'user',
+			intercomContactId: '={{ $json.contactId }}',
+			intercomBody: '={{ $json.message }}',
+			requestOptions,
+		},
+	});
+}
+
+/** HTTP Request 4.x as a user sets it up for Intercom's "create a conversation" call. */
+function runHttpRequest(items, { batching, retryOnFail } = {}) {
+	return runWorkflow({
+		nodeTypes: { [HTTP_REQUEST_TYPE]: new HttpRequest() },
+		credentialTypes: [new HttpBearerAuth()],
+		credentials: { httpBearerAuth: { token: INTERCOM_TEST_TOKEN } },
+		nodeCredentials: { httpBearerAuth: { id: '1', name: 'httpBearerAuth account 1' } },
+		items,
+		nodeType: HTTP_REQUEST_TYPE,
+		nodeParameters: {
+			method: 'POST',
+			url: `${emulator.baseUrl('intercom')}/conversations`,
+			authentication: 'genericCredentialType',
+			genericAuthType: 'httpBearerAuth',
+			sendHeaders: true,
+			headerParameters: {
+				parameters: [
+					{ name: 'Intercom-Version', value: API_VERSION },
+					{ name: 'Accept', value: 'application/json' },
+				],
+			},
+			sendBody: true,
+			contentType: 'json',
+			specifyBody: 'json',
+			jsonBody: '={{ JSON.stringify({ from: { type: "user", id: $json.contactId }, body: $json.message }) }}',
+			options: batching ? { batching: { batch: { batchSize: batching.size, batchInterval: batching.intervalMs } } } : {},
+		},
+		// Settings › Retry On Fail with n8n's defaults when it is switched on: 3 tries, 1 s apart.
+		nodeSettings: retryOnFail ? { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 } : {},
+	});
+}
+
+/** What the emulator and the output say about one run. */
+function outcome(result, items, bodyOf) {
+	const creates = emulator.requestsFor('intercom', { method: 'POST', path: '/intercom/conversations' });
+	const counts = [...intercom.createsByKey.values()];
+	const output = result.output ?? [];
+	const okOutput = output.filter((item) => item.json && !item.json.error);
+	const inOrder =
+		output.length === items.length &&
+		output.every((item, index) => bodyOf(item.json) === items[index].message && item.pairedItem?.item === index);
+	return {
+		status: result.status,
+		error: result.error ? String(result.error.message).slice(0, 160) : null,
+		requests: creates.length,
+		status429: creates.filter((request) => request.status === 429).length,
+		created: counts.reduce((sum, count) => sum + count, 0),
+		distinctCreated: counts.length,
+		duplicates: counts.reduce((sum, count) => sum + count - 1, 0),
+		itemsFailed: items.length - okOutput.length,
+		orderPreserved: inOrder,
+	};
+}
+
+/**
+ * Calibration, no n8n at all: node:http posting the same bodies with `concurrency` in flight,
+ * a new connection per request like n8n-core. What this emulator and machine allow at that
+ * concurrency, as opposed to the arithmetic concurrency / latency.
+ */
+async function runRawHttp(items, concurrency) {
+	const http = await import('node:http');
+	const url = new URL(`${emulator.baseUrl('intercom')}/conversations`);
+	const agent = new http.Agent({ keepAlive: false });
+	const output = new Array(items.length);
+	const post = (index) =>
+		new Promise((resolve, reject) => {
+			const body = JSON.stringify({ from: { type: 'user', id: items[index].contactId }, body: items[index].message });
+			const request = http.request(url, {
+				method: 'POST',
+				agent,
+				headers: {
+					authorization: `Bearer ${INTERCOM_TEST_TOKEN}`,
+					'intercom-version': API_VERSION,
+					'content-type': 'application/json',
+					'content-length': Buffer.byteLength(body),
+				},
+			}, (response) => {
+				let text = '';
+				response.on('data', (chunk) => (text += chunk));
+				response.on('end', () => resolve({ json: JSON.parse(text), pairedItem: { item: index } }));
+			});
+			request.on('error', reject);
+			request.end(body);
+		});
+	let next = 0;
+	await Promise.all(
+		Array.from({ length: concurrency }, async () => {
+			while (next < items.length) {
+				const index = next++;
+				output[index] = await post(index);
+			}
+		}),
+	);
+	return { status: 'success', output };
+}
+
+const ourBody = (json) => json?.response?.body;
+const httpBody = (json) => json?.body;
+
+async function trial(label, count, send, bodyOf, { limiter, alignToWindowMs } = {}) {
+	emulator.reset();
+	const contacts = Array.from({ length: 10 }, (_, index) =>
+		intercom.addContact({ role: 'user', email: `bench${index}@example.com` }),
+	);
+	// "No limit" is a quota that is never reached: Intercom always sends its quota headers, and
+	// without them the node would pace by Intercom's published 166 per 10 s.
+	intercom.limiter = limiter ?? new WindowLimiter(1_000_000_000, 10_000);
+	const items = makeItems(count, contacts);
+	// Scenario 2 starts just after a window boundary (after the GC above), so the floor is exact.
+	const align = alignToWindowMs
+		? async () => await sleep(alignToWindowMs - (Date.now() % alignToWindowMs) + 5)
+		: undefined;
+	const measured = await measure(() => send(items), align);
+	const summary = outcome(measured.value, items, bodyOf);
+	const row = {
+		label,
+		items: count,
+		wallMs: Math.round(measured.wallMs),
+		itemsPerSecond: round(count / (measured.wallMs / 1000), 1),
+		cpuMsPerItem: round(measured.cpuMs / count, 3),
+		baselineRssMb: round(measured.baselineRss / MB, 1),
+		peakRssMb: round(measured.peakRss / MB, 1),
+		peakRssGrowthMb: round((measured.peakRss - measured.baselineRss) / MB, 1),
+		...summary,
+	};
+	emulator.reset();
+	console.error(`  ${label}: ${row.wallMs} ms, ${row.itemsPerSecond} items/s, status ${row.status}`);
+	return row;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios
+// ---------------------------------------------------------------------------------------------
+
+const results = {
+	when: new Date().toISOString(),
+	node: process.version,
+	cpus: (await import('node:os')).cpus().length,
+	httpRequestNode: `n8n-nodes-base ${nodesBaseVersion} from ${nodesBaseDir}`,
+	quick,
+	scenarios: {},
+};
+const defaultConcurrency = intercomProvider.rateLimit.defaultConcurrency;
+
+if (only.includes('1')) {
+	const count = quick ? 200 : 1000;
+	const latencyMs = 20;
+	console.error(`Scenario 1: ${count} items, ${latencyMs} ms latency, no limit`);
+	emulator.latencyMs = latencyMs;
+	// Warm-up: the first run loads code paths and JITs them; it is not reported.
+	await trial('warm-up', 100, (items) => runCreateConversation(items), ourBody);
+	await trial('warm-up', 100, (items) => runHttpRequest(items), httpBody);
+	const ours = await trial('Create Conversation (default concurrency)', count, (items) => runCreateConversation(items), ourBody);
+	const oursWide = await trial('Create Conversation (Concurrency 50)', count, (items) => runCreateConversation(items, { concurrency: 50 }), ourBody);
+	const http = await trial('HTTP Request (defaults)', count, (items) => runHttpRequest(items), httpBody);
+	const raw = await trial(`node:http, ${defaultConcurrency} in flight (no n8n)`, count, (items) => runRawHttp(items, defaultConcurrency), httpBody);
+	const ideal = defaultConcurrency / (latencyMs / 1000);
+	results.scenarios.noLimit = {
+		items: count,
+		latencyMs,
+		rows: [ours, oursWide, http, raw],
+		idealItemsPerSecond: ideal,
+		rawClientItemsPerSecond: raw.itemsPerSecond,
+		targets: {
+			cpuPerItemRatio: round(ours.cpuMsPerItem / http.cpuMsPerItem, 2),
+			cpuPerItemRatioMet: ours.cpuMsPerItem / http.cpuMsPerItem <= 1.0,
+			itemsPerSecondOfIdeal: round(ours.itemsPerSecond / ideal, 3),
+			itemsPerSecondMet: ours.itemsPerSecond >= ideal * 0.9,
+			itemsPerSecondOfRawClient: round(ours.itemsPerSecond / raw.itemsPerSecond, 3),
+			cpuPerItemRatioAtConcurrency50: round(oursWide.cpuMsPerItem / http.cpuMsPerItem, 2),
+		},
+	};
+}
+
+if (only.includes('2')) {
+	const count = quick ? 150 : 500;
+	const limit = 50;
+	const windowMs = 2000;
+	const latencyMs = 20;
+	console.error(`Scenario 2: ${count} items, ${limit} requests per ${windowMs} ms window, ${latencyMs} ms latency`);
+	emulator.latencyMs = latencyMs;
+	const floorMs = (Math.ceil(count / limit) - 1) * windowMs + latencyMs;
+	const options = () => ({ limiter: new WindowLimiter(limit, windowMs), alignToWindowMs: windowMs });
+	const ours = await trial('Create Conversation (defaults)', count, (items) => runCreateConversation(items), ourBody, options());
+	const httpRetry = await trial(
+		'HTTP Request (Retry On Fail)',
+		count,
+		(items) => runHttpRequest(items, { retryOnFail: true }),
+		httpBody,
+		options(),
+	);
+	const httpBatched = await trial(
+		`HTTP Request (Batching ${limit} per ${windowMs} ms, Retry On Fail)`,
+		count,
+		(items) => runHttpRequest(items, { retryOnFail: true, batching: { size: limit, intervalMs: windowMs } }),
+		httpBody,
+		options(),
+	);
+	for (const row of [ours, httpRetry, httpBatched]) row.ofFloor = round(row.wallMs / floorMs, 3);
+	results.scenarios.rateLimited = {
+		items: count,
+		limit: `${limit} per ${windowMs} ms (fixed windows)`,
+		latencyMs,
+		floorMs,
+		rows: [ours, httpRetry, httpBatched],
+		targets: {
+			ofFloor: ours.ofFloor,
+			ofFloorMet: ours.ofFloor <= 1.15,
+			failedMet: ours.itemsFailed === 0,
+			duplicatesMet: ours.duplicates === 0,
+		},
+	};
+}
+
+if (only.includes('3')) {
+	const sizes = quick ? [1000, 3000] : [1000, 10000];
+	const latencyMs = 20;
+	console.error(`Scenario 3: ${sizes.join(' and ')} items, ${latencyMs} ms latency, no limit`);
+	emulator.latencyMs = latencyMs;
+	const rows = [];
+	for (const count of sizes) {
+		rows.push(await trial(`Create Conversation, ${count} items`, count, (items) => runCreateConversation(items), ourBody));
+		rows.push(await trial(`HTTP Request, ${count} items`, count, (items) => runHttpRequest(items), httpBody));
+	}
+	for (const row of rows) {
+		row.peakRssPer1000Mb = round(row.peakRssMb / (row.items / 1000), 1);
+		row.peakRssGrowthPer1000Mb = round(row.peakRssGrowthMb / (row.items / 1000), 1);
+	}
+	const [small, large] = sizes;
+	const ours = rows.filter((row) => row.label.startsWith('Create'));
+	const http = rows.filter((row) => row.label.startsWith('HTTP'));
+	const factor = large / small;
+	results.scenarios.memory = {
+		sizes,
+		latencyMs,
+		rows,
+		targets: {
+			itemsFactor: factor,
+			oursPeakRssFactor: round(ours[1].peakRssMb / ours[0].peakRssMb, 2),
+			oursPeakRssGrowthFactor: round(ours[1].peakRssGrowthMb / Math.max(ours[0].peakRssGrowthMb, 0.1), 2),
+			httpPeakRssFactor: round(http[1].peakRssMb / http[0].peakRssMb, 2),
+			httpPeakRssGrowthFactor: round(http[1].peakRssGrowthMb / Math.max(http[0].peakRssGrowthMb, 0.1), 2),
+			sublinearMet: ours[1].peakRssMb / ours[0].peakRssMb < factor,
+		},
+	};
+}
+
+await emulator.stop();
+
+// ---------------------------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------------------------
+
+function table(rows, columns) {
+	const header = columns.map(([title]) => title);
+	const body = rows.map((row) => columns.map(([, key]) => (typeof key === 'function' ? key(row) : row[key])).map(String));
+	const widths = header.map((title, index) => Math.max(title.length, ...body.map((line) => line[index].length)));
+	const line = (cells) => `| ${cells.map((cell, index) => cell.padEnd(widths[index])).join(' | ')} |`;
+	return [line(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...body.map(line)].join('\n');
+}
+
+const out = [];
+const s1 = results.scenarios.noLimit;
+if (s1) {
+	const http = s1.rows.find((row) => row.label.startsWith('HTTP Request'));
+	out.push(`\nScenario 1 — ${s1.items} items, ${s1.latencyMs} ms latency, no limit (ideal at concurrency ${defaultConcurrency}: ${s1.idealItemsPerSecond} items/s)`);
+	out.push(
+		table(s1.rows, [
+			['sender', 'label'],
+			['wall ms', 'wallMs'],
+			['items/s', 'itemsPerSecond'],
+			['CPU ms/item', 'cpuMsPerItem'],
+			['CPU vs HTTP', (row) => round(row.cpuMsPerItem / http.cpuMsPerItem, 2)],
+			['peak RSS MB', 'peakRssMb'],
+			['failed', 'itemsFailed'],
+			['order ok', 'orderPreserved'],
+		]),
+	);
+	out.push(
+		`Targets: CPU/item ratio ${s1.targets.cpuPerItemRatio} (<= 1.0: ${s1.targets.cpuPerItemRatioMet ? 'met' : 'NOT met'}); items/s ${round(s1.targets.itemsPerSecondOfIdeal * 100, 1)}% of ideal (>= 90%: ${s1.targets.itemsPerSecondMet ? 'met' : 'NOT met'}); ${round(s1.targets.itemsPerSecondOfRawClient * 100, 1)}% of a bare node:http client at the same concurrency; CPU/item ratio at Concurrency 50: ${s1.targets.cpuPerItemRatioAtConcurrency50}`,
+	);
+}
+const s2 = results.scenarios.rateLimited;
+if (s2) {
+	out.push(`\nScenario 2 — ${s2.items} items, ${s2.limit}, ${s2.latencyMs} ms latency; floor ${s2.floorMs} ms`);
+	out.push(
+		table(s2.rows, [
+			['sender', 'label'],
+			['status', 'status'],
+			['wall ms', 'wallMs'],
+			['x floor', 'ofFloor'],
+			['POSTs', 'requests'],
+			['429s', 'status429'],
+			['failed', 'itemsFailed'],
+			['created', 'created'],
+			['duplicates', 'duplicates'],
+			['order ok', 'orderPreserved'],
+		]),
+	);
+	out.push(
+		`Targets: ${s2.targets.ofFloor}x floor (<= 1.15: ${s2.targets.ofFloorMet ? 'met' : 'NOT met'}); failed 0: ${s2.targets.failedMet ? 'met' : 'NOT met'}; duplicates 0: ${s2.targets.duplicatesMet ? 'met' : 'NOT met'}`,
+	);
+	for (const row of s2.rows) if (row.error) out.push(`  ${row.label}: ${row.error}`);
+}
+const s3 = results.scenarios.memory;
+if (s3) {
+	out.push(`\nScenario 3 — ${s3.sizes.join(' vs ')} items, ${s3.latencyMs} ms latency, no limit`);
+	out.push(
+		table(s3.rows, [
+			['sender', 'label'],
+			['wall ms', 'wallMs'],
+			['items/s', 'itemsPerSecond'],
+			['peak RSS MB', 'peakRssMb'],
+			['RSS MB per 1,000', 'peakRssPer1000Mb'],
+			['growth MB', 'peakRssGrowthMb'],
+			['growth MB per 1,000', 'peakRssGrowthPer1000Mb'],
+			['failed', 'itemsFailed'],
+		]),
+	);
+	out.push(
+		`Targets: ${s3.targets.itemsFactor}x the items → peak RSS x${s3.targets.oursPeakRssFactor} (HTTP Request x${s3.targets.httpPeakRssFactor}); growth over the pre-run RSS x${s3.targets.oursPeakRssGrowthFactor} (HTTP Request x${s3.targets.httpPeakRssGrowthFactor}); sublinear: ${s3.targets.sublinearMet ? 'met' : 'NOT met'}`,
+	);
+}
+console.log(out.join('\n'));
+
+mkdirSync(path.join(root, 'bench-results'), { recursive: true });
+writeFileSync(path.join(root, 'bench-results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log('\nWrote bench-results/latest.json');
