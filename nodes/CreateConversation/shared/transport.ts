@@ -158,6 +158,18 @@ function errorBodySummary(body: unknown): string | undefined {
 	return undefined;
 }
 
+/**
+ * Provider text shown in an error can echo what it received (a debugging proxy printing the
+ * request headers, an API quoting the bad header). Credentials in it are masked.
+ */
+function redactCredentials(text: string): string;
+function redactCredentials(text: string | undefined): string | undefined;
+function redactCredentials(text: string | undefined): string | undefined {
+	return text
+		?.replace(/\b(Bearer|Basic|Digest|Negotiate)(\s+|%20)[\w.~+/=:-]{8,}/gi, '$1$2[redacted]')
+		.replace(/\b(access_token|refresh_token|client_secret|password|api_?key|token)(["']?\s*[:=]\s*["']?)[^\s"'<>,;&]{4,}/gi, '$1$2[redacted]');
+}
+
 export class ProviderTransport implements ProviderClient {
 	private target?: Promise<CredentialTarget | undefined>;
 
@@ -347,14 +359,14 @@ export class ProviderTransport implements ProviderClient {
 	private apiError(call: HttpCall, result: HttpResult, reason?: string): NodeApiError {
 		const details = this.provider.parseError(result);
 		const status = result.statusCode;
-		const providerMessage = details.message ?? errorBodySummary(result.body);
+		const providerMessage = redactCredentials(details.message ?? errorBodySummary(result.body));
 		const headline = reason ?? providerMessage ?? defaultStatusText(status, headerValue(result, 'location'));
 		const lines = [
 			`${this.provider.displayName} answered HTTP ${status} to "${call.purpose}".`,
 			providerMessage && reason ? `Provider message: ${providerMessage}` : undefined,
-			details.code ? `Error code: ${details.code}` : undefined,
-			details.requestId ? `Request ID: ${details.requestId}` : undefined,
-			...(details.details ?? []),
+			details.code ? `Error code: ${redactCredentials(details.code)}` : undefined,
+			details.requestId ? `Request ID: ${redactCredentials(details.requestId)}` : undefined,
+			...(details.details ?? []).map((line) => redactCredentials(line)),
 			hintForStatus(status),
 		].filter((line): line is string => Boolean(line));
 		const error = new NodeApiError(

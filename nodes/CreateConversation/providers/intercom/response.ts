@@ -57,6 +57,16 @@ export interface IntercomMessage {
 	created_at?: number;
 }
 
+/**
+ * The created message. A 2xx whose body is not a message (not JSON, an HTML page, an unrelated
+ * object) fails the item: the conversation may exist, so it is neither reported as created nor
+ * sent again.
+ */
 export function readCreatedMessage(body: unknown): IntercomMessage {
-	return typeof body === 'object' && body !== null ? (body as IntercomMessage) : {};
+	const message = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as IntercomMessage) : undefined;
+	if (message && (message.id !== undefined || message.conversation_id !== undefined)) return message;
+	throw Object.assign(new Error('Intercom answered without a conversation ID (the answer was not the expected JSON message)'), {
+		description:
+			'The conversation may or may not have been created: check Intercom before running the item again. It was not sent again.',
+	});
 }

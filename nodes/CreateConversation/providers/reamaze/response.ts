@@ -40,8 +40,18 @@ export interface ReamazeConversation {
 	category?: { slug?: string; name?: string };
 }
 
+/**
+ * The created conversation. A 2xx whose body is not one (not JSON, an HTML page, an object
+ * without a slug) fails the item: the conversation may exist, so it is neither reported as
+ * created nor sent again.
+ */
 export function readConversation(body: unknown): ReamazeConversation {
-	return typeof body === 'object' && body !== null ? (body as ReamazeConversation) : {};
+	const conversation = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as ReamazeConversation) : undefined;
+	if (conversation && typeof conversation.slug === 'string' && conversation.slug !== '') return conversation;
+	throw Object.assign(new Error('Re:amaze answered without a conversation ID (the answer was not the expected JSON conversation)'), {
+		description:
+			'The conversation may or may not have been created: check Re:amaze before running the item again. It was not sent again.',
+	});
 }
 
 export interface ReamazeChannel {

@@ -8,7 +8,8 @@ import { email, flag, identifier, optionalText, requiredText } from '../../share
  */
 export const REEVOO_TRKREF_RULE = 'must be a retailer trkref like D10, without / ? # % \\ or ..';
 
-const trkref = identifier(/^[^/?#%\\\p{Cc}]{1,100}$/u, REEVOO_TRKREF_RULE).refine((value) => !value.includes('..'), {
+// A lone "." is a dot segment too: URL parsing drops it and the path loses a level.
+const trkref = identifier(/^[^/?#%\\\p{Cc}]{1,100}$/u, REEVOO_TRKREF_RULE).refine((value) => value !== '.' && !value.includes('..'), {
 	message: REEVOO_TRKREF_RULE,
 });
 
