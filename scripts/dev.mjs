@@ -1,0 +1,168 @@
+#!/usr/bin/env node
+// `npm run dev`: the package running in a real n8n against the provider sandbox, in one command.
+//   1. the emulator sandbox on http://127.0.0.1:4010 (every provider, page at /)
+//   2. n8n 2.41.1 (installed once into ~/.cache, see scripts/n8n/README.md)
+//   3. this package, built (npm run dev builds first) and packed, installed into a persistent dev
+//      user folder the way Settings → Community Nodes does
+//   4. sandbox credentials for all five providers + the example workflows (examples/*.json)
+//   5. `n8n start` on http://127.0.0.1:5678 with an owner account, the form/webhook examples active
+// Ctrl-C stops everything it started. A second run reuses n8n, the user folder and the login.
+// Flags: --check  submit the Intercom form once like a browser, check the sandbox page shows the
+//                 conversation, then stop (exit 1 on failure).
+// Env: DEV_N8N_PORT (5678), EMULATOR_PORT (4010), DEV_USER_FOLDER (default below).
+// Runs under Node 24 (npm scripts put node_modules/.bin/node first), which loads the emulator's .ts.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { ensureN8n } from './n8n/ensure-n8n.mjs';
+import * as n8n from './n8n/n8n-driver.mjs';
+import { createEmulator } from '../test/emulator/index.ts';
+import { PROVIDERS, sandboxCredentials } from '../test/e2e/sandbox.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const N8N_PORT = Number(process.env.DEV_N8N_PORT ?? 5678);
+const EMULATOR_PORT = Number(process.env.EMULATOR_PORT ?? 4010);
+const CACHE = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'n8n-nodes-create-conversation');
+const USER_FOLDER = path.resolve(process.env.DEV_USER_FOLDER || path.join(CACHE, 'dev-user'));
+const CHECK = process.argv.includes('--check');
+
+/** Fixed ids, so a second run updates the same workflows instead of adding copies. */
+const EXAMPLE_IDS = {
+	'form-to-intercom.json': 'ccExampleFormInt',
+	'form-to-reamaze.json': 'ccExampleFormRea',
+	'form-to-reevoo.json': 'ccExampleFormRee',
+	'form-to-zap.json': 'ccExampleFormZap',
+	'form-to-dynamics.json': 'ccExampleFormDyn',
+	'webhook-to-conversation.json': 'ccExampleWebhook',
+	'ai-agent-tool.json': 'ccExampleAiAgent',
+};
+/** Activated on start (the AI agent example needs an OpenAI credential first). */
+const ACTIVATE = Object.keys(EXAMPLE_IDS).filter((file) => file !== 'ai-agent-tool.json');
+
+const log = (message) => process.stdout.write(`[dev] ${message}\n`);
+const seconds = (start) => `${((Date.now() - start) / 1000).toFixed(1)} s`;
+
+let emulator;
+let client;
+let stopping = false;
+
+async function stopAll(code) {
+	if (stopping) return;
+	stopping = true;
+	log('stopping n8n and the sandbox…');
+	await client?.stop().catch(() => {});
+	await emulator?.stop().catch(() => {});
+	process.exit(code);
+}
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+async function portFree(port) {
+	const net = await import('node:net');
+	return await new Promise((resolve) => {
+		const server = net.createServer();
+		server.once('error', () => resolve(false));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+	});
+}
+
+async function main() {
+	const started = Date.now();
+	for (const [port, what, variable] of [
+		[N8N_PORT, 'n8n', 'DEV_N8N_PORT'],
+		[EMULATOR_PORT, 'the sandbox', 'EMULATOR_PORT'],
+	]) {
+		if (!(await portFree(port))) throw new Error(`port ${port} (for ${what}) is in use: stop what runs there or set ${variable}`);
+	}
+	if (!fs.existsSync(path.join(ROOT, 'dist', 'nodes'))) throw new Error('dist/ is missing: run `npm run build` (npm run dev does it)');
+
+	let t = Date.now();
+	log('ensuring n8n 2.41.1 (first run: installs it into the cache, 5–8 min)…');
+	const info = await ensureN8n();
+	log(`n8n ready (${info.fresh ? 'installed' : 'cached'}, ${seconds(t)}): ${info.cacheDir}`);
+
+	emulator = await createEmulator({ port: EMULATOR_PORT }).start();
+	log(`sandbox listening on ${emulator.url}`);
+
+	t = Date.now();
+	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-dev-pack-'));
+	const packed = await n8n.runProcess('npm', ['pack', '--pack-destination', packDir, '--loglevel=error'], { cwd: ROOT, env: { ...process.env }, timeoutMs: 120_000 });
+	if (packed.code !== 0) throw new Error(`npm pack failed: ${packed.stderr}`);
+	const tarball = path.join(packDir, packed.stdout.trim().split('\n').pop());
+	fs.mkdirSync(USER_FOLDER, { recursive: true });
+	const installed = await n8n.installCommunityPackage(USER_FOLDER, tarball);
+	fs.rmSync(packDir, { recursive: true, force: true });
+	log(`installed ${installed.packageName}@${installed.version} into ${installed.nodesDir} (${seconds(t)})`);
+
+	// NODE_ENV=test (set by some shells/CI) makes n8n's CLI commands do nothing
+	const env = n8n.n8nEnv(USER_FOLDER, { NODE_ENV: 'production' });
+	t = Date.now();
+	await n8n.importCredentials(env, sandboxCredentials(emulator.url));
+	const workflows = Object.entries(EXAMPLE_IDS).map(([file, id]) => ({
+		...JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8')),
+		id,
+	}));
+	const file = path.join(USER_FOLDER, 'dev-workflows.json');
+	fs.writeFileSync(file, JSON.stringify(workflows));
+	const imported = await n8n.runN8n(env, ['import:workflow', `--input=${file}`]);
+	fs.rmSync(file, { force: true });
+	if (imported.code !== 0) throw new Error(`import:workflow failed:\n${imported.stdout.slice(-3000)}\n${imported.stderr.slice(-2000)}`);
+	log(`imported ${PROVIDERS.length} sandbox credentials and ${workflows.length} example workflows (${seconds(t)})`);
+
+	t = Date.now();
+	log(`starting n8n on http://127.0.0.1:${N8N_PORT} …`);
+	client = await n8n.startN8n(env, { port: N8N_PORT, timeoutMs: 180_000 });
+	for (const example of ACTIVATE) {
+		const id = EXAMPLE_IDS[example];
+		const current = await client.rest('GET', `/workflows/${id}`);
+		const result = await client.rest('POST', `/workflows/${id}/activate`, { versionId: current.data?.versionId });
+		if (!result.ok) log(`could not activate ${example}: ${result.status} ${result.text.slice(0, 300)}`);
+	}
+	log(`n8n ready (${seconds(t)}; whole start ${seconds(started)})`);
+
+	const editor = client.baseUrl;
+	const form = `${editor}/form/create-conversation-intercom`;
+	process.stdout.write(`
+  n8n editor     ${editor}/workflow/${EXAMPLE_IDS['form-to-intercom.json']}
+  login          ${n8n.OWNER.email}  /  ${n8n.OWNER.password}
+  form           ${form}
+  sandbox page   ${emulator.url}/   (what each emulated provider received)
+  webhook        curl -X POST ${editor}/webhook/create-conversation -H 'content-type: application/json' \\
+                   -d '{"email":"ann@example.com","name":"Ann","message":"Hello"}'
+
+  Next: open the form, send it, and watch the conversation appear on the sandbox page. In the
+  editor, open "Create Conversation" and switch the Provider: each of the five has a sandbox
+  credential already. The other forms: ${editor}/form/create-conversation-{reamaze,reevoo,zap,dynamics}
+  (Reevoo SKUs: AIPTPDV5700, TV-55-OLED). After changing the code: Ctrl-C and \`npm run dev\` again.
+  Ctrl-C stops n8n and the sandbox. Data stays in ${USER_FOLDER}.
+`);
+
+	if (CHECK) {
+		const message = `dev check ${Date.now()}`;
+		const body = new FormData();
+		body.append('field-0', 'dev.check@example.com');
+		body.append('field-1', 'Dev Check');
+		body.append('field-2', message);
+		let res;
+		for (let attempt = 0; attempt < 40; attempt++) {
+			res = await fetch(form, { method: 'POST', body });
+			if (res.status !== 404) break;
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+		let shown = false;
+		for (let attempt = 0; attempt < 60 && !shown; attempt++) {
+			shown = (await (await fetch(`${emulator.url}/`)).text()).includes(message);
+			if (!shown) await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+		log(`check: form POST answered ${res?.status}; sandbox page ${shown ? 'shows' : 'does NOT show'} "${message}"`);
+		await stopAll(res?.status === 200 && shown ? 0 : 1);
+	}
+}
+
+main().catch(async (error) => {
+	process.stderr.write(`[dev] ${error?.stack ?? error}\n`);
+	await stopAll(1);
+});

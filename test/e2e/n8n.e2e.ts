@@ -1,0 +1,336 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- JSON from n8n's REST API and the emulator's log; the assertions check its shape */
+/**
+ * End to end in a real n8n 2.41.1: the packed package installed like the Community Nodes
+ * installer does, credentials for all five providers pointing at the emulator, workflows run by
+ * `n8n execute`, credential tests and example workflows through the started server's REST API.
+ * CLI calls are batched (each boots n8n for 3–6 s): one export, one credential import, one
+ * workflow import, one execute, one `n8n start`.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+
+import * as driver from '../../scripts/n8n/n8n-driver.cjs';
+import * as ensure from '../../scripts/n8n/ensure-n8n.cjs';
+import { createEmulator, type Emulator } from '../emulator/index.ts';
+import {
+	CREDENTIAL_TYPES,
+	NODE_TYPE,
+	PROVIDERS,
+	SECRET_FIELDS,
+	credentialRef,
+	sandboxCredentialData,
+	sandboxCredentials,
+	type ProviderId,
+} from './sandbox.ts';
+import { scenarios, type Scenario } from './scenarios.ts';
+
+const ROOT = resolve(__dirname, '..', '..');
+const MINUTE = 60_000;
+
+let emulator: Emulator;
+let work: string;
+let userFolder: string;
+let env: driver.N8nEnv;
+let exported: Array<{ name: string; [k: string]: any }>;
+let run: driver.ExecuteResult;
+let client: driver.N8nClient | undefined;
+const goodItems = new Map<ProviderId, Array<Record<string, unknown>>>();
+const mixedItems = new Map<ProviderId, Array<Record<string, unknown>>>();
+const exampleIds = new Map<string, string>();
+const timings: Record<string, number> = {};
+
+// `npm run check` runs this file with the unit suites, whose global timeout (30 s) then applies
+jest.setTimeout(2 * MINUTE);
+
+async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
+	const start = Date.now();
+	try {
+		return await fn();
+	} finally {
+		timings[label] = Date.now() - start;
+	}
+}
+
+const WORKFLOW_ID = 'e2eAllProviders';
+
+async function poll<T>(probe: () => T | undefined, timeoutMs = 15_000): Promise<T | undefined> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = probe();
+		if (value !== undefined || Date.now() > deadline) return value;
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+}
+
+/** Manual Trigger → per provider: Code (3 items) → Create Conversation, and Code → Create Conversation (On Error → Continue). */
+function allProvidersWorkflow(): Record<string, unknown> {
+	const nodes: Array<Record<string, unknown>> = [
+		{ id: 'trigger', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+	];
+	const targets: Array<{ node: string; type: string; index: number }> = [];
+	const connections: Record<string, unknown> = {};
+	scenarios.forEach((scenario, row) => {
+		const p = scenario.provider;
+		const code = (items: unknown[]) => ({ jsCode: `return ${JSON.stringify(items.map((json) => ({ json })))};` });
+		const branches: Array<[string, string, unknown[], boolean]> = [
+			[`${p} items`, `${p} create`, goodItems.get(p)!, false],
+			[`${p} mixed items`, `${p} create (continue)`, mixedItems.get(p)!, true],
+		];
+		branches.forEach(([source, target, items, continueOnError], column) => {
+			const y = (row * 2 + column) * 160;
+			nodes.push({ id: `${p}-src-${column}`, name: source, type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, y], parameters: code(items) });
+			nodes.push({
+				id: `${p}-node-${column}`,
+				name: target,
+				type: NODE_TYPE,
+				typeVersion: 1,
+				position: [440, y],
+				parameters: scenario.parameters,
+				credentials: credentialRef(p),
+				...(continueOnError ? { onError: 'continueRegularOutput' } : {}),
+			});
+			targets.push({ node: source, type: 'main', index: 0 });
+			connections[source] = { main: [[{ node: target, type: 'main', index: 0 }]] };
+		});
+	});
+	connections.Start = { main: [targets] };
+	return { id: WORKFLOW_ID, name: 'E2E: all providers', nodes, connections, settings: { executionOrder: 'v1' }, active: false };
+}
+
+function exampleFiles(): string[] {
+	return readdirSync(join(ROOT, 'examples'))
+		.filter((file) => file.endsWith('.json'))
+		.sort();
+}
+
+/** `n8n import:workflow` for several workflows in one call (one n8n boot). */
+async function importWorkflows(workflows: Array<Record<string, unknown>>): Promise<void> {
+	const file = join(work, 'workflows.json');
+	writeFileSync(file, JSON.stringify(workflows));
+	const result = await driver.runN8n(env, ['import:workflow', `--input=${file}`]);
+	if (result.code !== 0 || !new RegExp(`Successfully imported ${workflows.length} workflows`).test(result.stdout)) {
+		throw new Error(`import:workflow failed (exit ${result.code})\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
+	}
+}
+
+beforeAll(async () => {
+	await timed('ensure n8n', () => ensure.ensureN8n());
+	if (!existsSync(join(ROOT, 'dist', 'nodes', 'CreateConversation', 'CreateConversation.node.js'))) {
+		throw new Error('dist/ is missing: run `npm run build` first (npm run test:e2e and npm run check do)');
+	}
+	emulator = await createEmulator().start();
+	work = mkdtempSync(join(tmpdir(), 'cc-e2e-'));
+
+	const packed = await timed('npm pack', () =>
+		driver.runProcess('npm', ['pack', '--pack-destination', work, '--loglevel=error'], { cwd: ROOT, env: { ...process.env }, timeoutMs: 2 * MINUTE }),
+	);
+	if (packed.code !== 0) throw new Error(`npm pack failed: ${packed.stderr}`);
+	const tarball = join(work, packed.stdout.trim().split('\n').pop()!);
+
+	userFolder = driver.createUserFolder('cc-e2e-n8n-');
+	// jest sets NODE_ENV=test, which makes n8n's CLI commands silently do nothing
+	env = driver.n8nEnv(userFolder, { NODE_ENV: 'production', JEST_WORKER_ID: undefined });
+	await timed('install package', () => driver.installCommunityPackage(userFolder, tarball));
+
+	for (const scenario of scenarios) {
+		goodItems.set(scenario.provider, scenario.goodItems(emulator));
+		mixedItems.set(scenario.provider, scenario.mixedItems(emulator));
+	}
+	await timed('import:credentials', () => driver.importCredentials(env, sandboxCredentials(emulator.url)));
+	const examples = exampleFiles().map((file, index) => {
+		const id = `e2eExample${String(index).padStart(6, '0')}`;
+		exampleIds.set(file, id);
+		return { ...JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8')), id };
+	});
+	await timed('import:workflow', () => importWorkflows([allProvidersWorkflow(), ...examples]));
+	run = await timed('execute', () => driver.executeWorkflow(env, WORKFLOW_ID, { timeoutMs: 3 * MINUTE }));
+	client = await timed('n8n start', () => driver.startN8n(env));
+	// what the editor loads: every node type n8n registered (same content as `n8n export:nodes`,
+	// without another n8n boot; export:nodes also proved racy: it can exit before its file is written)
+	exported = await timed('GET /types/nodes.json', () => typeFile(client!, 'nodes'));
+}, 20 * MINUTE);
+
+/** The type files the editor loads (`/types/nodes.json`, `/types/credentials.json`), with the session cookie. */
+async function typeFile(n8n: driver.N8nClient, kind: 'nodes' | 'credentials'): Promise<any[]> {
+	const res = await fetch(`${n8n.baseUrl}/types/${kind}.json`, { headers: { cookie: n8n.cookie } });
+	if (res.status !== 200) throw new Error(`GET /types/${kind}.json: HTTP ${res.status} ${await res.text()}`);
+	return (await res.json()) as any[];
+}
+
+afterAll(async () => {
+	await client?.stop();
+	await emulator?.stop();
+	if (userFolder && !process.env.KEEP_E2E) driver.removeUserFolder(userFolder);
+	if (work && !process.env.KEEP_E2E) rmSync(work, { recursive: true, force: true });
+	process.stdout.write(`e2e timings (ms): ${JSON.stringify(timings)}\n`);
+}, 2 * MINUTE);
+
+describe('installed like the Community Nodes installer does', () => {
+	test('n8n lists the node with five providers and one credential each', () => {
+		const node = exported.find((type) => type.name === NODE_TYPE);
+		expect(node).toBeDefined();
+		expect(node!.displayName).toBe('Create Conversation');
+		const provider = node!.properties.find((property: any) => property.name === 'provider');
+		expect(provider.options.map((option: any) => option.value)).toEqual([...PROVIDERS]);
+		expect(node!.credentials).toEqual(
+			PROVIDERS.map((p) => ({ name: CREDENTIAL_TYPES[p], required: true, displayOptions: { show: { provider: [p] } } })),
+		);
+		// usableAsTool: n8n derives the AI-agent tool variant
+		expect(exported.some((type) => type.name === `${NODE_TYPE}Tool`)).toBe(true);
+	});
+
+	test('every credential type loads in the running n8n', async () => {
+		const types = (await typeFile(client!, 'credentials')) as Array<{ name: string; properties: Array<{ name: string }> }>;
+		for (const provider of PROVIDERS) {
+			const type = types!.find((candidate) => candidate.name === CREDENTIAL_TYPES[provider]);
+			expect(type).toBeDefined();
+			const fields = type!.properties.map((property) => property.name);
+			expect(fields).toEqual(expect.arrayContaining(Object.keys(sandboxCredentialData(provider, emulator.url))));
+		}
+	});
+});
+
+describe.each(scenarios.map((scenario) => [scenario.provider, scenario] as [ProviderId, Scenario]))('%s in a real n8n', (provider, scenario) => {
+	const creates = () =>
+		emulator.requestsFor(provider, { method: 'POST' }).filter((request) => scenario.createPath({}) === request.path);
+	const findCreate = (item: Record<string, unknown>) => creates().find((request) => isDeepStrictEqual(request.body, scenario.expectedBody(item, emulator)));
+
+	test('three items from a Code node with expressions create three conversations, exactly as sent', () => {
+		const output = driver.nodeItems(run.run, `${provider} create`);
+		if (!output) throw new Error(`no output from "${provider} create": ${JSON.stringify(driver.nodeError(run.run, `${provider} create`) ?? run.error)}`);
+		const items = goodItems.get(provider)!;
+		expect(output).toHaveLength(3);
+		items.forEach((item, index) => {
+			const request = findCreate(item);
+			expect({ index, body: request?.body }).toEqual({ index, body: scenario.expectedBody(item, emulator) });
+			expect(request!.status).toBeLessThan(300);
+			expect(output[index].pairedItem).toEqual({ item: index });
+			expect(output[index].json).toMatchObject(scenario.expectedOutput(item, request!.response, emulator));
+		});
+	});
+
+	test('On Error → Continue: the bad item is an error item naming the field, the good ones are created', () => {
+		const output = driver.nodeItems(run.run, `${provider} create (continue)`);
+		if (!output) throw new Error(`no output from "${provider} create (continue)": ${JSON.stringify(run.error)}`);
+		const items = mixedItems.get(provider)!;
+		expect(output).toHaveLength(3);
+		items.forEach((item, index) => {
+			expect(output[index].pairedItem).toEqual({ item: index });
+			if (index === scenario.badIndex) {
+				expect(output[index].json.error).toMatch(scenario.badError);
+				expect(output[index].json).not.toHaveProperty('conversationId');
+				expect(findCreate(item)).toBeUndefined();
+			} else {
+				const request = findCreate(item);
+				expect(request).toBeDefined();
+				expect(output[index].json).toMatchObject(scenario.expectedOutput(item, request!.response, emulator));
+			}
+		});
+		// 3 good + 2 good: nothing else was sent
+		expect(creates()).toHaveLength(5);
+	});
+
+	test('the credential test passes against the emulator and fails clearly with a wrong secret', async () => {
+		const data = sandboxCredentialData(provider, emulator.url);
+		const good = await driver.testCredential(client!, { type: CREDENTIAL_TYPES[provider], data });
+		expect({ status: good.status, message: good.message }).toMatchObject({ status: 'OK' });
+
+		const wrong = 'wrong-secret-value-e2e';
+		const bad = await driver.testCredential(client!, { type: CREDENTIAL_TYPES[provider], data: { ...data, [SECRET_FIELDS[provider]]: wrong } });
+		expect(bad.status).toBe('Error');
+		expect(bad.message).toMatch(provider === 'dynamics' ? /Failed to acquire OAuth2 access token/ : /Unauthorized|401|invalid|wrong/i);
+		expect(bad.message).not.toContain(wrong);
+	});
+});
+
+describe('examples/', () => {
+	const files = exampleFiles();
+
+	test('there is a form example per provider, a webhook example and an AI agent example', () => {
+		expect(files).toEqual(
+			expect.arrayContaining([...PROVIDERS.map((p) => `form-to-${p}.json`), 'webhook-to-conversation.json', 'ai-agent-tool.json']),
+		);
+	});
+
+	test.each(files)('%s imported into the real n8n, with node types and versions it knows', async (file) => {
+		const response = await client!.rest('GET', `/workflows/${exampleIds.get(file)}`);
+		expect(response.status).toBe(200);
+		const source = JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
+		expect(response.data.nodes.map((node: any) => node.name).sort()).toEqual(source.nodes.map((node: any) => node.name).sort());
+		for (const node of response.data.nodes) {
+			const versions = exported
+				.filter((type) => type.name === node.type)
+				.flatMap((type) => (Array.isArray(type.version) ? type.version : [type.version]));
+			expect({ node: node.name, type: node.type, known: versions.includes(node.typeVersion) }).toEqual({ node: node.name, type: node.type, known: true });
+			for (const credentialType of Object.keys(node.credentials ?? {})) {
+				if (node.type.startsWith('n8n-nodes-create-conversation.')) expect(Object.values(CREDENTIAL_TYPES)).toContain(credentialType);
+			}
+		}
+		// the package's nodes in the examples use a provider and that provider's credential
+		for (const node of response.data.nodes.filter((n: any) => n.type.startsWith('n8n-nodes-create-conversation.'))) {
+			expect(Object.keys(node.credentials)).toEqual([CREDENTIAL_TYPES[node.parameters.provider as ProviderId]]);
+		}
+	});
+
+	async function activate(file: string): Promise<void> {
+		const id = exampleIds.get(file)!;
+		const current = await client!.rest('GET', `/workflows/${id}`);
+		const result = await client!.rest('POST', `/workflows/${id}/activate`, { versionId: current.data.versionId });
+		expect({ status: result.status, text: result.ok ? '' : result.text }).toEqual({ status: 200, text: '' });
+
+	}
+
+	/** Activation registers webhooks shortly after the REST call answers. */
+	async function untilRegistered(send: () => Promise<Response>): Promise<Response> {
+		const deadline = Date.now() + 15_000;
+		for (;;) {
+			const res = await send();
+			if (res.status !== 404 || Date.now() > deadline) return res;
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+	}
+
+	test('the webhook example creates a conversation from a POST', async () => {
+		await activate('webhook-to-conversation.json');
+		const res = await untilRegistered(() =>
+			fetch(`${client!.baseUrl}/webhook/create-conversation`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ email: 'webhook.e2e@example.com', name: 'Web Hook', message: 'e2e webhook example' }),
+			}),
+		);
+		const text = await res.text();
+		expect({ status: res.status, text: res.status === 200 ? '' : `${text}\n${client!.logs().slice(-3000)}` }).toEqual({ status: 200, text: '' });
+		const body = JSON.parse(text);
+		const created = emulator.requestsFor('intercom', { method: 'POST', path: '/intercom/conversations' }).find(
+			(request) => (request.body as { body?: string }).body === 'e2e webhook example',
+		);
+		expect(created).toBeDefined();
+		expect(body).toEqual([expect.objectContaining({ provider: 'intercom', status: 'created', conversationId: (created!.response as any).conversation_id })]);
+	});
+
+	test('the Intercom form example: submitting the form as a browser does creates a conversation on the sandbox page', async () => {
+		await activate('form-to-intercom.json');
+		const page = await untilRegistered(() => fetch(`${client!.baseUrl}/form/create-conversation-intercom`));
+		expect(page.status).toBe(200);
+		expect(await page.text()).toContain('Contact support (Intercom)');
+
+		const form = new FormData();
+		form.append('field-0', 'form.e2e@example.com');
+		form.append('field-1', 'Form User');
+		form.append('field-2', 'e2e form example');
+		const res = await fetch(`${client!.baseUrl}/form/create-conversation-intercom`, { method: 'POST', body: form });
+		expect(res.status).toBe(200);
+		// the form answers on receipt; the workflow runs right after
+		const created = await poll(() =>
+			emulator.requestsFor('intercom', { method: 'POST', path: '/intercom/conversations' }).find(
+				(request) => (request.body as { body?: string }).body === 'e2e form example',
+			),
+		);
+		expect(created?.body).toEqual({ from: { type: 'user', id: expect.any(String) }, body: 'e2e form example' });
+		const sandbox = await (await fetch(`${emulator.url}/`)).text();
+		expect(sandbox).toContain('e2e form example');
+	});
+});
