@@ -46,7 +46,10 @@ export class ExecutionScope {
 	firstRequest?: Promise<void>;
 }
 
+/** Backoff when a 429 says nothing about when to retry. */
 const FALLBACK_WAIT_MS = 1000;
+/** The shortest wait after a 429, whatever the provider signals. */
+const MIN_RETRY_WAIT_MS = 250;
 
 function headerValue(result: HttpResult, name: string): string | undefined {
 	const value = result.headers[name.toLowerCase()] ?? result.headers[name];
@@ -210,10 +213,15 @@ export class ProviderTransport implements ProviderClient {
 			// A 429 means the provider refused the request unprocessed, so sending it again
 			// cannot create a duplicate. Every other failure is final.
 			const now = Date.now();
+			const signalled = this.provider.retryAfterMs?.(result, now) ?? retryAfterHeaderMs(result, now);
+			// A signalled wait of ~0 (e.g. a reset time already past because our clock runs ahead
+			// of the provider's) must not become an immediate burst of retries: wait at least a
+			// short backoff that grows with each attempt.
+			const backoff = Math.min(MIN_RETRY_WAIT_MS * 2 ** attempt, this.settings.maxRateLimitWaitMs);
 			const asked =
-				this.provider.retryAfterMs?.(result, now) ??
-				retryAfterHeaderMs(result, now) ??
-				Math.min(FALLBACK_WAIT_MS * 2 ** attempt, this.settings.maxRateLimitWaitMs);
+				signalled === undefined
+					? Math.min(FALLBACK_WAIT_MS * 2 ** attempt, this.settings.maxRateLimitWaitMs)
+					: Math.max(signalled, backoff);
 			if (attempt >= this.settings.maxRateLimitRetries) {
 				throw this.apiError(call, result, `still rate limited after ${attempt} ${attempt === 1 ? 'retry' : 'retries'} (Options › Max Rate-Limit Retries)`);
 			}

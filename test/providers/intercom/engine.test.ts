@@ -321,6 +321,33 @@ describe('provider errors', () => {
 		expect(result.error?.message).toMatch(/Intercom asks to wait 1[12]\d s, longer than Options › Max Rate-Limit Wait \(5 s\)/);
 	});
 
+	test('a reset time already in the past (clock skew) does not turn into a burst of retries', async () => {
+		const user = intercom.addContact({ role: 'user' });
+		emulator.inject({
+			provider: 'intercom',
+			pathPrefix: '/intercom/conversations',
+			times: 3,
+			fault: {
+				kind: 'reply',
+				reply: {
+					status: 429,
+					headers: { 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) - 60) },
+					body: { type: 'error.list', errors: [{ code: 'rate_limit_exceeded', message: 'Exceeded rate limit' }] },
+				},
+			},
+		});
+		const result = await runNode({
+			credentials: credentials(),
+			parameters: { provider: 'intercom', intercomContactMode: 'id', intercomContactId: user.id, intercomBody: 'x' },
+		});
+		expect(result.error).toBeUndefined();
+		const sentAt = creates().map((request) => request.receivedAt);
+		expect(sentAt).toHaveLength(4);
+		const gaps = sentAt.slice(1).map((time, index) => time - sentAt[index]);
+		expect(Math.min(...gaps)).toBeGreaterThanOrEqual(200);
+		expect(intercom.created).toHaveLength(1);
+	});
+
 	test('cancelling the execution during a 429 wait ends it promptly', async () => {
 		const user = intercom.addContact({ role: 'user' });
 		emulator.inject({
