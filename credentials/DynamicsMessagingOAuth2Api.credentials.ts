@@ -1,6 +1,7 @@
 import type { ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
 import { DYNAMICS_DEFAULT_AUTHORITY } from '../nodes/CreateConversation/providers/dynamics/credential';
+import { baseUrlOverrideProperty } from '../nodes/CreateConversation/shared/hosts';
 
 /**
  * Microsoft Dynamics 365 Contact Center Messaging API: Microsoft Entra client credentials.
@@ -147,15 +148,10 @@ export class DynamicsMessagingOAuth2Api implements ICredentialType {
 			description:
 				'Microsoft Entra sign-in host. Change only for a national cloud (e.g. https://login.microsoftonline.us) or a local emulator: must be https://, or http:// to 127.0.0.1/localhost.',
 		},
-		{
-			displayName: 'Base URL Override (Advanced)',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
+		baseUrlOverrideProperty({
+			realHost: 'https://m-{organization ID}.{geo}.omnichannelengagementhub.com',
 			placeholder: 'https://messaging-gateway.example.com',
-			description:
-				'Leave empty to use https://m-{organization ID}.{geo}.omnichannelengagementhub.com. Only for API gateways or a local emulator: must be https://, or http:// to 127.0.0.1/localhost.',
-		},
+		}),
 		{
 			displayName: 'Access Token URL',
 			name: 'accessTokenUrl',

@@ -7,7 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { CredentialConfigurationError, pinToHost, resolveBaseUrl } from '../nodes/CreateConversation/shared/hosts';
+import { baseUrlOverrideProperty, CredentialConfigurationError, pinToHost, resolveBaseUrl } from '../nodes/CreateConversation/shared/hosts';
 
 /** Intercom serves each workspace from its region's host; a token only works against its own. */
 export const INTERCOM_REGION_HOSTS: Record<string, string> = {
@@ -68,15 +68,10 @@ export class IntercomConversationApi implements ICredentialType {
 			options: API_VERSIONS.map((version) => ({ name: version, value: version })),
 			description: 'Sent as the Intercom-Version header. Brand ID needs 2.16 or later.',
 		},
-		{
-			displayName: 'Base URL Override (Advanced)',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
+		baseUrlOverrideProperty({
+			realHost: 'the region\'s Intercom host',
 			placeholder: 'https://intercom-gateway.example.com',
-			description:
-				'Leave empty to use the region\'s Intercom host. Only for API gateways or a local emulator: must be https://, or http:// to 127.0.0.1/localhost.',
-		},
+		}),
 	];
 
 	async authenticate(

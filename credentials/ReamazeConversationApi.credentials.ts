@@ -7,7 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { CredentialConfigurationError, isDnsLabel, pinToHost, resolveBaseUrl } from '../nodes/CreateConversation/shared/hosts';
+import { baseUrlOverrideProperty, CredentialConfigurationError, isDnsLabel, pinToHost, resolveBaseUrl } from '../nodes/CreateConversation/shared/hosts';
 
 /**
  * The brand as typed or pasted: `acme`, `acme.reamaze.io` or `https://acme.reamaze.io/...`.
@@ -77,15 +77,10 @@ export class ReamazeConversationApi implements ICredentialType {
 			default: '',
 			description: 'Your personal API token: Re:amaze → Settings → Developer → API Token',
 		},
-		{
-			displayName: 'Base URL Override (Advanced)',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
+		baseUrlOverrideProperty({
+			realHost: 'https://{brand}.reamaze.io/api/v1',
 			placeholder: 'https://reamaze-gateway.example.com/api/v1',
-			description:
-				'Leave empty to use https://{brand}.reamaze.io/api/v1. Only for API gateways or a local emulator: must be https://, or http:// to 127.0.0.1/localhost.',
-		},
+		}),
 	];
 
 	async authenticate(

@@ -7,7 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { pinToHost, resolveBaseUrl } from '../nodes/CreateConversation/shared/hosts';
+import { baseUrlOverrideProperty, pinToHost, resolveBaseUrl } from '../nodes/CreateConversation/shared/hosts';
 
 /** Reevoo's Platform API host; every path starts with /v4. */
 export const REEVOO_DEFAULT_BASE_URL = 'https://api.reevoocloud.com';
@@ -44,15 +44,10 @@ export class ReevooConversationApi implements ICredentialType {
 			default: '',
 			description: 'The API secret Reevoo issued with the key (sent as the HTTP Basic password)',
 		},
-		{
-			displayName: 'Base URL Override (Advanced)',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
+		baseUrlOverrideProperty({
+			realHost: 'https://api.reevoocloud.com',
 			placeholder: REEVOO_DEFAULT_BASE_URL,
-			description:
-				'Leave empty to use https://api.reevoocloud.com. Only for API gateways or a local emulator: must be https://, or http:// to 127.0.0.1/localhost.',
-		},
+		}),
 	];
 
 	async authenticate(

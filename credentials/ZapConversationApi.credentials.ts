@@ -10,7 +10,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { CredentialConfigurationError, pinToHost, resolveBaseUrl } from '../nodes/CreateConversation/shared/hosts';
+import { baseUrlOverrideProperty, CredentialConfigurationError, pinToHost, resolveBaseUrl } from '../nodes/CreateConversation/shared/hosts';
 
 /** ZAP's own API hosts; every path is under /v1. */
 export const ZAP_ENVIRONMENT_HOSTS: Record<string, string> = {
@@ -199,15 +199,12 @@ export class ZapConversationApi implements ICredentialType {
 			typeOptions: { expirable: true, password: true },
 			default: '',
 		},
-		{
-			displayName: 'Base URL Override (Advanced)',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
+		baseUrlOverrideProperty({
+			realHost: 'the chosen environment',
 			placeholder: 'https://zap-api.example.com',
 			description:
 				'Required for a Custom Deployment: its API address (https://, without /v1). Otherwise leave empty to use the chosen environment; set it only for an API gateway or a local emulator (https://, or http:// to 127.0.0.1/localhost).',
-		},
+		}),
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {

@@ -1,3 +1,5 @@
+import type { INodeProperties } from 'n8n-workflow';
+
 /**
  * Everything that turns credential fields into a host. Credentials call these from their
  * `authenticate`, so a secret is only ever sent to a host built from validated parts.
@@ -80,4 +82,25 @@ export function pinToHost<T extends { url: string; baseURL?: string }>(requestOp
 		}
 	}
 	return { ...requestOptions, baseURL };
+}
+
+/**
+ * The advanced "Base URL Override" every credential has, read by `resolveBaseUrl`: empty means
+ * the provider's real host (`realHost`, as the user should read it).
+ */
+export function baseUrlOverrideProperty(options: {
+	realHost: string;
+	placeholder: string;
+	description?: string;
+}): INodeProperties {
+	return {
+		displayName: 'Base URL Override (Advanced)',
+		name: 'baseUrl',
+		type: 'string',
+		default: '',
+		placeholder: options.placeholder,
+		description:
+			options.description ??
+			`Leave empty to use ${options.realHost}. Only for API gateways or a local emulator: must be https://, or http:// to 127.0.0.1/localhost.`,
+	};
 }
