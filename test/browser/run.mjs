@@ -1,0 +1,408 @@
+#!/usr/bin/env node
+// `npm run test:browser`: the node seen in a real browser. Starts the `npm run dev` instance (n8n 2.41.1
+// with this package + the provider sandbox), drives Debian's Chromium with playwright-core:
+//   1. signs in to the n8n editor as the dev owner,
+//   2. opens the Intercom example workflow (Form Trigger → Create Conversation) and the node's panel,
+//   3. switches the provider through all five and checks each panel shows its own fields and its own
+//      credential and none of another provider's; screenshots test-artifacts/panel-<provider>.png
+//      (Intercom also to docs/panel.png),
+//   4. submits the example form in the browser and finds the conversation on the sandbox page.
+// Prints `browser: N passed, N failed` and exits 1 on any failed check. Stops everything it started.
+//
+// How the Provider is switched: n8n's editor treats a parameter that the node's credentials depend on
+// (`displayOptions.show.provider`) as the node's authentication selector. It does not draw it as a
+// field; the Credential dropdown lists the credentials of all five providers, and picking one sets
+// the provider (as picking a credential type sets "Authentication" on n8n's own nodes). So the test
+// switches providers the way a user can: through the Credential dropdown.
+//
+// Flags: --reuse  use an instance already started with `npm run dev` instead of starting one.
+// Env: DEV_N8N_PORT (5678), EMULATOR_PORT (4010), DEV_USER_FOLDER: passed on to scripts/dev.mjs.
+// Runs under Node 24 (npm scripts put node_modules/.bin/node first), which loads the sandbox .ts.
+
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+import { PROVIDERS, CREDENTIAL_TYPES, SANDBOX_CREDENTIAL_IDS, SANDBOX_CREDENTIAL_NAMES } from '../e2e/sandbox.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(import.meta.url);
+const N8N_PORT = Number(process.env.DEV_N8N_PORT ?? 5678);
+const EMULATOR_PORT = Number(process.env.EMULATOR_PORT ?? 4010);
+const EDITOR = `http://127.0.0.1:${N8N_PORT}`;
+const SANDBOX = `http://127.0.0.1:${EMULATOR_PORT}`;
+const OWNER = { email: 'owner@example.com', password: 'Passw0rd-e2e-Owner' };
+const WORKFLOW_ID = 'ccExampleFormInt';
+const FORM_PATH = 'create-conversation-intercom';
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = path.join(ROOT, 'test-artifacts');
+const REUSE = process.argv.includes('--reuse');
+
+const log = (message) => process.stdout.write(`[browser] ${message}\n`);
+const seconds = (start) => `${((Date.now() - start) / 1000).toFixed(1)} s`;
+
+// ---------------------------------------------------------------------------------------------
+// checks
+let passed = 0;
+let failed = 0;
+function check(ok, what, detail = '') {
+	if (ok) passed++;
+	else failed++;
+	log(`${ok ? 'ok  ' : 'FAIL'} ${what}${!ok && detail ? `: ${detail}` : ''}`);
+	return ok;
+}
+
+// ---------------------------------------------------------------------------------------------
+// what each provider's panel must show, read from the built package (the same files n8n loads)
+function expectations() {
+	const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+	const { NodeHelpers } = require('n8n-workflow');
+	const nodeFile = path.join(ROOT, pkg.n8n.nodes[0]);
+	const NodeClass = require(nodeFile)[path.basename(nodeFile, '.node.js')];
+	const description = new NodeClass().description;
+
+	const credentialDisplayNames = {};
+	for (const file of pkg.n8n.credentials) {
+		const CredClass = require(path.join(ROOT, file))[path.basename(file, '.credentials.js')];
+		const credential = new CredClass();
+		credentialDisplayNames[credential.name] = credential.displayName;
+	}
+
+	// parameters of the example workflow's node (what the panel starts with)
+	const exampleWorkflow = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', 'form-to-intercom.json'), 'utf8'));
+	const exampleParameters = exampleWorkflow.nodes.find((node) => node.name === 'Create Conversation').parameters;
+
+	const allNames = (properties) =>
+		properties.flatMap((p) => [p.displayName, ...(p.options ?? []).flatMap((o) => (o.displayName ? allNames([o]) : o.values ? allNames(o.values) : []))]);
+	// each provider's own fields, from its module (providers/<id>/description.ts) rather than from the
+	// node's assembled description, so a wrong `displayOptions.show.provider` there cannot hide itself
+	const providerModule = (provider) => require(path.join(ROOT, path.dirname(pkg.n8n.nodes[0]), 'providers', provider, 'index.js'))[`${provider}Provider`];
+	const ownProperties = (provider) => providerModule(provider).properties;
+
+	const result = {};
+	for (const provider of PROVIDERS) {
+		// top-level fields n8n shows for these parameter values
+		const visibleFor = (raw) => {
+			const parameters = NodeHelpers.getNodeParameters(description.properties, raw, true, false, { typeVersion: 1 }, description) ?? raw;
+			return ownProperties(provider)
+				.filter((p) => p.type !== 'hidden' && p.type !== 'notice')
+				.filter((p) => NodeHelpers.displayParameter(parameters, p, { typeVersion: 1 }, description))
+				.map((p) => p.displayName);
+		};
+		// after a switch the panel holds the provider's defaults; the example starts on Intercom
+		const visible = visibleFor({ provider });
+		const example = provider === exampleParameters.provider ? visibleFor({ ...exampleParameters }) : undefined;
+		const own = new Set(allNames(ownProperties(provider)));
+		const foreign = new Set(
+			PROVIDERS.filter((other) => other !== provider)
+				.flatMap((other) => allNames(ownProperties(other)))
+				.filter((name) => !own.has(name)),
+		);
+		const credentialType = providerModule(provider).credentialType;
+		if (credentialType !== CREDENTIAL_TYPES[provider]) throw new Error(`${provider}: credential type ${credentialType} is not the sandbox's ${CREDENTIAL_TYPES[provider]}`);
+		result[provider] = {
+			visible,
+			example,
+			foreign: [...foreign],
+			credentialDisplayName: credentialDisplayNames[credentialType],
+			foreignCredentialDisplayNames: PROVIDERS.filter((other) => other !== provider).map((other) => credentialDisplayNames[providerModule(other).credentialType]),
+			credentialName: SANDBOX_CREDENTIAL_NAMES[provider],
+			foreignCredentialNames: PROVIDERS.filter((other) => other !== provider).map((other) => SANDBOX_CREDENTIAL_NAMES[other]),
+			credentialId: SANDBOX_CREDENTIAL_IDS[provider],
+		};
+	}
+	return result;
+}
+
+/** One field per provider, named in the task, so an empty derivation cannot pass silently. */
+const SIGNATURE_FIELD = { intercom: 'Identify Contact By', reamaze: 'Channel', reevoo: 'Retailer', zap: 'User ID', dynamics: 'Customer ID' };
+
+// ---------------------------------------------------------------------------------------------
+// Chromium
+function ensureChromium() {
+	if (fs.existsSync(CHROMIUM)) return;
+	log(`${CHROMIUM} is missing: installing Debian's chromium (apt-get update && apt-get install -y chromium)…`);
+	const t = Date.now();
+	const sudo = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
+	for (const args of [['apt-get', 'update'], ['apt-get', 'install', '-y', 'chromium']]) {
+		const cmd = [...sudo, ...args];
+		const run = spawnSync(cmd[0], cmd.slice(1), { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+		if (run.status !== 0) throw new Error(`\`${cmd.join(' ')}\` failed (exit ${run.status ?? run.signal})`);
+	}
+	if (!fs.existsSync(CHROMIUM)) throw new Error(`apt-get installed chromium but ${CHROMIUM} is still missing`);
+	log(`chromium installed (${seconds(t)})`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// the dev instance (scripts/dev.mjs through `npm run dev`, which builds first)
+let dev;
+let devExited;
+async function startDev() {
+	const t = Date.now();
+	log('starting `npm run dev` (build, sandbox, n8n)…');
+	const output = [];
+	dev = spawn('npm', ['run', 'dev', '--silent'], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+	devExited = new Promise((resolve) => dev.once('exit', (code, signal) => resolve(code ?? signal)));
+	const ready = new Promise((resolve, reject) => {
+		const onData = (chunk) => {
+			const text = chunk.toString();
+			output.push(text);
+			for (const line of text.split('\n')) if (line.startsWith('[dev]')) log(`  ${line}`);
+			if (/\[dev\] n8n ready \(.*whole start/.test(output.join(''))) resolve();
+		};
+		dev.stdout.on('data', onData);
+		dev.stderr.on('data', (chunk) => output.push(chunk.toString()));
+		devExited.then((code) => reject(new Error(`npm run dev exited (${code}) before n8n was ready:\n${output.join('').slice(-4000)}`)));
+	});
+	let timer;
+	const timeout = new Promise((_, reject) => {
+		timer = setTimeout(() => reject(new Error(`npm run dev was not ready after 15 min:\n${output.join('').slice(-4000)}`)), 15 * 60_000);
+	});
+	try {
+		await Promise.race([ready, timeout]);
+	} finally {
+		clearTimeout(timer);
+	}
+	log(`dev instance ready (${seconds(t)})`);
+}
+
+async function stopDev() {
+	if (!dev || dev.exitCode !== null || dev.signalCode !== null) return;
+	const t = Date.now();
+	try {
+		process.kill(-dev.pid, 'SIGTERM'); // npm and scripts/dev.mjs; dev.mjs stops n8n and the sandbox
+	} catch {}
+	const stopped = await Promise.race([devExited.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 30_000))]);
+	if (!stopped) {
+		log('npm run dev did not stop within 30 s: killing it');
+		try {
+			process.kill(-dev.pid, 'SIGKILL');
+		} catch {}
+	}
+	// scripts/dev.mjs exits once n8n and the sandbox are down; make sure the ports are free again
+	for (let i = 0; i < 40 && !(await portFree(N8N_PORT) && (await portFree(EMULATOR_PORT))); i++) await new Promise((r) => setTimeout(r, 250));
+	log(`dev instance stopped (${seconds(t)})`);
+}
+
+async function portFree(port) {
+	const net = await import('node:net');
+	return await new Promise((resolve) => {
+		const server = net.createServer();
+		server.once('error', () => resolve(false));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+	});
+}
+
+/** The open panel shows `provider`'s fields `visible`, its credential, and nothing of another provider. */
+async function checkPanel(page, ndv, provider, e, visible, when) {
+	const parameters = ndv.getByTestId('node-parameters');
+	const credentialSelect = ndv.getByTestId('node-credentials-select');
+	// the panel re-renders for the new provider: wait for its signature field
+	const signature = SIGNATURE_FIELD[provider];
+	const labelsNow = () =>
+		parameters
+			.locator('[data-test-id=parameter-item] .n8n-input-label')
+			.evaluateAll((els) => [...new Set(els.map((el) => (el.innerText ?? '').split('\n')[0].trim()).filter(Boolean))]);
+	let labels = [];
+	for (let attempt = 0; attempt < 40; attempt++) {
+		labels = await labelsNow();
+		if (labels.includes(signature)) break;
+		await page.waitForTimeout(250);
+	}
+	await page.waitForTimeout(300); // let the list settle, then read it again
+	labels = await labelsNow();
+	const panelText = await parameters.innerText();
+
+	check(labels.includes(signature), `${provider} (${when}): panel shows "${signature}"`, JSON.stringify(labels));
+	const missing = visible.filter((name) => !labels.includes(name));
+	check(missing.length === 0, `${provider} (${when}): panel shows all its fields (${visible.join(', ')})`, `missing ${JSON.stringify(missing)}; shown ${JSON.stringify(labels)}`);
+	const leaked = labels.filter((name) => e.foreign.includes(name));
+	check(leaked.length === 0, `${provider} (${when}): panel shows no field of another provider`, JSON.stringify(leaked));
+
+	const selected = await credentialSelect.locator('input.el-input__inner').first().inputValue();
+	check(selected === e.credentialName, `${provider} (${when}): Credential shows "${e.credentialName}"`, JSON.stringify(selected));
+	const foreignCredential = [...e.foreignCredentialNames, ...e.foreignCredentialDisplayNames].filter((name) => panelText.includes(name) || selected.includes(name));
+	check(foreignCredential.length === 0, `${provider} (${when}): panel names no other provider's credential`, JSON.stringify(foreignCredential));
+	// the selected credential's type, as the dropdown labels it
+	await credentialSelect.click();
+	const selectedItem = page.locator(`[data-test-id=node-credentials-select-item-${e.credentialId}]`);
+	const selectedText = await selectedItem.innerText();
+	const selectedFlag = await selectedItem.getAttribute('aria-selected');
+	check(
+		selectedFlag === 'true' && selectedText.includes(e.credentialDisplayName),
+		`${provider} (${when}): the selected credential is a "${e.credentialDisplayName}"`,
+		`aria-selected=${selectedFlag} text=${JSON.stringify(selectedText)}`,
+	);
+	await page.keyboard.press('Escape'); // close the dropdown, keep the panel
+	await selectedItem.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
+	if (!(await ndv.isVisible())) throw new Error('Escape closed the panel instead of the dropdown');
+}
+
+// ---------------------------------------------------------------------------------------------
+// the browser part
+async function inBrowser(expect) {
+	const { chromium, selectors } = await import('playwright-core');
+	selectors.setTestIdAttribute('data-test-id'); // n8n's attribute
+	const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-browser-profile-'));
+	const context = await chromium.launchPersistentContext(profile, {
+		executablePath: CHROMIUM,
+		headless: true,
+		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		viewport: { width: 1440, height: 1000 },
+	});
+	context.setDefaultTimeout(20_000);
+	const timings = {};
+	const page = context.pages()[0] ?? (await context.newPage());
+	try {
+
+		// 1. sign in
+		let t = Date.now();
+		await page.goto(`${EDITOR}/signin`);
+		await page.locator('input[name=emailOrLdapLoginId]').fill(OWNER.email);
+		await page.locator('input[name=password]').fill(OWNER.password);
+		await page.getByTestId('form-submit-button').click();
+		const signedIn = await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 30_000 }).then(() => true, () => false);
+		check(signedIn, 'signs in to the n8n editor as the dev owner', page.url());
+		timings.signIn = seconds(t);
+		if (!signedIn) return timings;
+
+		// 2. the example workflow and the node's panel
+		t = Date.now();
+		await page.goto(`${EDITOR}/workflow/${WORKFLOW_ID}`);
+		const canvasNodes = page.getByTestId('canvas-node');
+		await canvasNodes.first().waitFor();
+		const names = await canvasNodes.evaluateAll((els) => els.map((el) => el.getAttribute('data-node-name')));
+		check(names.includes('Form') && names.includes('Create Conversation'), 'the example workflow shows Form → Create Conversation', JSON.stringify(names));
+		await page.locator('[data-test-id=canvas-node][data-node-name="Create Conversation"]').dblclick();
+		const ndv = page.getByTestId('ndv');
+		const credentialSelect = ndv.getByTestId('node-credentials-select');
+		const panelOpen = await credentialSelect.waitFor().then(() => true, () => false);
+		check(panelOpen, 'double-click opens the Create Conversation panel with a Credential selector');
+		timings.openPanel = seconds(t);
+		if (!panelOpen) return timings;
+		await ndv.getByTestId('node-parameters').waitFor();
+
+		// 3. the panel as the example left it (Intercom), then every provider switched to in turn
+		t = Date.now();
+		fs.mkdirSync(ARTIFACTS, { recursive: true });
+		fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
+		if (REUSE) {
+			log('--reuse: the workflow may have been edited (n8n autosaves): not checking the example as imported');
+		} else {
+			await checkPanel(page, ndv, 'intercom', expect.intercom, expect.intercom.example, 'as imported');
+			await ndv.screenshot({ path: path.join(ARTIFACTS, 'panel-intercom-example.png') });
+			fs.copyFileSync(path.join(ARTIFACTS, 'panel-intercom-example.png'), path.join(ROOT, 'docs', 'panel.png'));
+		}
+		// Intercom last: switching away and back again proves the switch works in both directions
+		for (const provider of [...PROVIDERS.filter((p) => p !== 'intercom'), 'intercom']) {
+			const e = expect[provider];
+			await credentialSelect.click();
+			const offered = await page.locator('[data-test-id^=node-credentials-select-item-cc]').evaluateAll((els) => els.map((el) => el.innerText));
+			check(
+				PROVIDERS.every((p) => offered.some((text) => text.includes(expect[p].credentialName) && text.includes(expect[p].credentialDisplayName))),
+				`${provider}: the Credential dropdown offers all five sandbox credentials with their type names`,
+				JSON.stringify(offered),
+			);
+			await page.getByTestId(`node-credentials-select-item-${e.credentialId}`).click();
+			await checkPanel(page, ndv, provider, e, e.visible, 'after switching');
+			await ndv.screenshot({ path: path.join(ARTIFACTS, `panel-${provider}.png`) });
+		}
+		if (REUSE) fs.copyFileSync(path.join(ARTIFACTS, 'panel-intercom.png'), path.join(ROOT, 'docs', 'panel.png'));
+		timings.providers = seconds(t);
+
+		// 4. the example form, submitted in the browser, and the sandbox page
+		t = Date.now();
+		const message = `browser check ${Date.now()}`;
+		const email = 'browser.check@example.com';
+		const form = await context.newPage();
+		const formResponse = await form.goto(`${EDITOR}/form/${FORM_PATH}`);
+		const formShown = await form.locator('#submit-btn').waitFor({ timeout: 15_000 }).then(() => true, () => false);
+		if (!check(formShown, 'the example form opens in the browser (its workflow is active)', `HTTP ${formResponse?.status()}: ${(await form.locator('body').innerText()).slice(0, 300)}`)) {
+			return timings;
+		}
+		await form.getByLabel('Email').fill(email);
+		await form.getByLabel('Name').fill('Browser Check');
+		await form.getByLabel('Message').fill(message);
+		await form.locator('#submit-btn').click();
+		const submitted = await form
+			.getByText(/submitted|thank/i)
+			.first()
+			.waitFor({ timeout: 20_000 })
+			.then(() => true, () => false);
+		check(submitted, 'the example form accepts the submission in the browser', (await form.locator('body').innerText()).slice(0, 300));
+		await form.screenshot({ path: path.join(ARTIFACTS, 'form-submitted.png') });
+
+		const sandbox = await context.newPage();
+		let found = false;
+		for (let attempt = 0; attempt < 40 && !found; attempt++) {
+			await sandbox.goto(`${SANDBOX}/`);
+			found = (await sandbox.locator('section#intercom li[data-provider=intercom]', { hasText: message }).count()) > 0;
+			if (!found) await sandbox.waitForTimeout(500);
+		}
+		const entry = sandbox.locator('section#intercom li[data-provider=intercom]', { hasText: message }).first();
+		check(found, 'the sandbox page lists the new Intercom conversation with the form message', message);
+		if (found) {
+			check((await entry.innerText()).includes(email), 'the conversation on the sandbox page came from the form email');
+			await entry.scrollIntoViewIfNeeded();
+		}
+		await sandbox.screenshot({ path: path.join(ARTIFACTS, 'sandbox.png') });
+		timings.formToSandbox = seconds(t);
+		return timings;
+	} catch (error) {
+		fs.mkdirSync(ARTIFACTS, { recursive: true });
+		await page.screenshot({ path: path.join(ARTIFACTS, 'failure.png') }).catch(() => {});
+		log(`(screenshot of the editor at the failure: test-artifacts/failure.png)`);
+		throw error;
+	} finally {
+		await context.close().catch(() => {});
+		fs.rmSync(profile, { recursive: true, force: true });
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+async function main() {
+	const started = Date.now();
+	let t = Date.now();
+	ensureChromium();
+	const chromiumVersion = spawnSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).stdout.trim();
+	log(`${chromiumVersion} (${seconds(t)})`);
+
+	if (REUSE) {
+		log(`--reuse: using the running instance at ${EDITOR} and ${SANDBOX}`);
+	} else {
+		for (const [port, variable] of [[N8N_PORT, 'DEV_N8N_PORT'], [EMULATOR_PORT, 'EMULATOR_PORT']]) {
+			if (!(await portFree(port))) {
+				throw new Error(`port ${port} is in use (a running \`npm run dev\`?): stop it, set ${variable}, or run \`npm run test:browser -- --reuse\``);
+			}
+		}
+		await startDev();
+	}
+	const startup = seconds(started);
+	const expect = expectations();
+	t = Date.now();
+	const timings = await inBrowser(expect);
+	log(`timings: start ${startup}; browser ${seconds(t)} (${Object.entries(timings).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+}
+
+// Ctrl-C / kill: the dev instance runs in its own process group, so stop it before leaving
+for (const signal of ['SIGINT', 'SIGTERM']) {
+	process.on(signal, () => {
+		log(`${signal}: stopping`);
+		void stopDev().finally(() => process.exit(130));
+	});
+}
+
+let exitCode = 0;
+try {
+	await main();
+} catch (error) {
+	failed++;
+	log(`FAIL ${error?.stack ?? error}`);
+}
+await stopDev().catch((error) => log(`could not stop the dev instance: ${error}`));
+process.stdout.write(`browser: ${passed} passed, ${failed} failed\n`);
+exitCode = failed > 0 || passed === 0 ? 1 : 0;
+process.exit(exitCode);
