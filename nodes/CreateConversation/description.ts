@@ -16,12 +16,23 @@ function forProvider(property: INodeProperties, providerId: string): INodeProper
 	};
 }
 
-/** One credential per provider, each shown only while its provider is selected. */
+/**
+ * One credential per provider, each shown only while its provider is selected.
+ *
+ * Written as "hidden for every other provider" rather than "shown for this one" on purpose:
+ * n8n's editor treats a parameter that credentials `show` on as the node's authentication
+ * choice and removes it from the panel, which would hide the Provider selector and leave the
+ * credential dropdown as the only way to switch provider. `hide` means the same at run time.
+ */
 export function providerCredentials(providers: readonly ProviderDefinition[]): INodeCredentialDescription[] {
 	return providers.map((provider) => ({
 		name: provider.credentialType,
 		required: true,
-		displayOptions: { show: { [PROVIDER_PARAMETER]: [provider.id] } },
+		displayOptions: {
+			hide: {
+				[PROVIDER_PARAMETER]: providers.filter((other) => other.id !== provider.id).map((other) => other.id),
+			},
+		},
 	}));
 }
 

@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 
+import { NodeHelpers, type INodeCredentialDescription } from 'n8n-workflow';
+
 import * as driver from '../../scripts/n8n/n8n-driver.cjs';
 import * as ensure from '../../scripts/n8n/ensure-n8n.cjs';
 import { createEmulator, type Emulator } from '../emulator/index.ts';
@@ -174,9 +176,14 @@ describe('installed like the Community Nodes installer does', () => {
 		expect(node!.displayName).toBe('Create Conversation');
 		const provider = node!.properties.find((property: any) => property.name === 'provider');
 		expect(provider.options.map((option: any) => option.value)).toEqual([...PROVIDERS]);
-		expect(node!.credentials).toEqual(
-			PROVIDERS.map((p) => ({ name: CREDENTIAL_TYPES[p], required: true, displayOptions: { show: { provider: [p] } } })),
-		);
+		// Each provider's credential, hidden for every other provider (see description.ts for why
+		// not `show`): exactly one credential applies to each provider, as n8n itself evaluates it.
+		for (const p of PROVIDERS) {
+			const applies = node!.credentials.filter((credential: INodeCredentialDescription) =>
+				NodeHelpers.displayParameter({ provider: p }, credential, null, null),
+			);
+			expect(applies).toEqual([{ name: CREDENTIAL_TYPES[p], required: true, displayOptions: expect.anything() }]);
+		}
 		// usableAsTool: n8n derives the AI-agent tool variant
 		expect(exported.some((type) => type.name === `${NODE_TYPE}Tool`)).toBe(true);
 	});

@@ -88,6 +88,9 @@ export class Emulator {
 
 	private seq = 0;
 
+	/** Bumped by reset(): a request still delayed from before a reset must not touch the new state. */
+	private generation = 0;
+
 	latencyMs: number;
 
 	readonly providers: ProviderEmulator[];
@@ -149,6 +152,7 @@ export class Emulator {
 	}
 
 	reset(): void {
+		this.generation += 1;
 		this.requests.length = 0;
 		this.faults.length = 0;
 		for (const provider of this.providers) provider.reset();
@@ -185,6 +189,7 @@ export class Emulator {
 			headers[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value ?? '');
 		}
 
+		const generation = this.generation;
 		if (url.pathname.startsWith('/__emulator')) return await this.serveControl(method, url, req, res);
 		if (method === 'GET' && url.pathname === '/') return send(res, { status: 200, raw: this.sandboxPage() });
 
@@ -214,6 +219,11 @@ export class Emulator {
 		}
 		if (fault?.kind === 'delay') await pause(fault.ms);
 		if (this.latencyMs > 0) await pause(this.latencyMs);
+		if (generation !== this.generation) {
+			// Delayed past a reset (e.g. a timed-out request from an earlier test): drop it.
+			req.socket.destroy();
+			return;
+		}
 
 		let reply: Reply;
 		if (fault?.kind === 'reply') reply = fault.reply;
