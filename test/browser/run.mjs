@@ -3,17 +3,22 @@
 // with this package + the provider sandbox), drives Debian's Chromium with playwright-core:
 //   1. signs in to the n8n editor as the dev owner,
 //   2. opens the Intercom example workflow (Form Trigger → Create Conversation) and the node's panel,
-//   3. switches the provider through all five and checks each panel shows its own fields and its own
-//      credential and none of another provider's; screenshots test-artifacts/panel-<provider>.png
-//      (Intercom also to docs/panel.png),
+//   3. checks the Provider selector is a visible field, then switches it through all five providers as
+//      a user would; for each: the Provider dropdown offers all five, the Credential dropdown offers
+//      only this provider's sandbox credential (and "Create new credential", which opens a new
+//      credential of this provider's type only; screenshot test-artifacts/create-credential-<provider>.png),
+//      and once that credential is picked the panel shows its own fields and credential and none of
+//      another provider's; screenshots test-artifacts/panel-<provider>.png (Intercom also to docs/panel.png),
 //   4. submits the example form in the browser and finds the conversation on the sandbox page.
 // Prints `browser: N passed, N failed` and exits 1 on any failed check. Stops everything it started.
 //
-// How the Provider is switched: n8n's editor treats a parameter that the node's credentials depend on
-// (`displayOptions.show.provider`) as the node's authentication selector. It does not draw it as a
-// field; the Credential dropdown lists the credentials of all five providers, and picking one sets
-// the provider (as picking a credential type sets "Authentication" on n8n's own nodes). So the test
-// switches providers the way a user can: through the Credential dropdown.
+// What n8n 2.41.1 does on a switch (seen here): the node's credentials are declared with
+// `displayOptions.hide.provider` (every other provider), so the editor draws Provider as a normal
+// field (with `show.provider` it took Provider for the node's authentication choice and hid it).
+// After a switch the Credential is empty: n8n keeps only the credential picked last, and it does not
+// auto-select on a parameter change (it does when the panel is opened and exactly one credential of
+// the type exists). The user picks the provider's credential from a dropdown that lists only that
+// provider's credential type.
 //
 // Flags: --reuse  use an instance already started with `npm run dev` instead of starting one.
 // Env: DEV_N8N_PORT (5678), EMULATOR_PORT (4010), DEV_USER_FOLDER: passed on to scripts/dev.mjs.
@@ -112,8 +117,13 @@ function expectations() {
 			credentialName: SANDBOX_CREDENTIAL_NAMES[provider],
 			foreignCredentialNames: PROVIDERS.filter((other) => other !== provider).map((other) => SANDBOX_CREDENTIAL_NAMES[other]),
 			credentialId: SANDBOX_CREDENTIAL_IDS[provider],
+			providerName: providerModule(provider).displayName,
 		};
 	}
+	const selector = description.properties.find((p) => p.name === 'provider');
+	const selectorNames = (selector?.options ?? []).map((o) => o.name);
+	const names = PROVIDERS.map((provider) => result[provider].providerName);
+	if (JSON.stringify([...selectorNames].sort()) !== JSON.stringify([...names].sort())) throw new Error(`Provider options ${JSON.stringify(selectorNames)} are not the providers' names ${JSON.stringify(names)}`);
 	return result;
 }
 
@@ -216,6 +226,11 @@ async function checkPanel(page, ndv, provider, e, visible, when) {
 	labels = await labelsNow();
 	const panelText = await parameters.innerText();
 
+	// the Provider selector is a field of its own, showing this provider
+	const providerField = ndv.getByTestId('parameter-input-provider');
+	const providerShown = (await providerField.isVisible()) && labels.includes('Provider');
+	const providerValue = providerShown ? await providerField.locator('input').first().inputValue() : '(not visible)';
+	check(providerShown && providerValue === e.providerName, `${provider} (${when}): the Provider field is visible and shows "${e.providerName}"`, `${JSON.stringify(providerValue)}; labels ${JSON.stringify(labels)}`);
 	check(labels.includes(signature), `${provider} (${when}): panel shows "${signature}"`, JSON.stringify(labels));
 	const missing = visible.filter((name) => !labels.includes(name));
 	check(missing.length === 0, `${provider} (${when}): panel shows all its fields (${visible.join(', ')})`, `missing ${JSON.stringify(missing)}; shown ${JSON.stringify(labels)}`);
@@ -274,6 +289,12 @@ async function inBrowser(expect) {
 		await page.goto(`${EDITOR}/workflow/${WORKFLOW_ID}`);
 		const canvasNodes = page.getByTestId('canvas-node');
 		await canvasNodes.first().waitFor();
+		// n8n opens a workflow read-only while another tab (e.g. an earlier run's browser) holds it
+		const editHere = page.getByRole('button', { name: 'Edit here' });
+		if (await editHere.waitFor({ timeout: 2_000 }).then(() => true, () => false)) {
+			log('n8n says the workflow is being edited in another tab: taking it over ("Edit here")');
+			await editHere.click();
+		}
 		const names = await canvasNodes.evaluateAll((els) => els.map((el) => el.getAttribute('data-node-name')));
 		check(names.includes('Form') && names.includes('Create Conversation'), 'the example workflow shows Form → Create Conversation', JSON.stringify(names));
 		await page.locator('[data-test-id=canvas-node][data-node-name="Create Conversation"]').dblclick();
@@ -297,15 +318,70 @@ async function inBrowser(expect) {
 			fs.copyFileSync(path.join(ARTIFACTS, 'panel-intercom-example.png'), path.join(ROOT, 'docs', 'panel.png'));
 		}
 		// Intercom last: switching away and back again proves the switch works in both directions
+		const providerField = ndv.getByTestId('parameter-input-provider');
 		for (const provider of [...PROVIDERS.filter((p) => p !== 'intercom'), 'intercom']) {
 			const e = expect[provider];
-			await credentialSelect.click();
-			const offered = await page.locator('[data-test-id^=node-credentials-select-item-cc]').evaluateAll((els) => els.map((el) => el.innerText));
+			// switch through the Provider field, as a user would
+			await providerField.click();
+			const providerItems = page.locator('[data-test-id=parameter-input-item]:visible');
+			await providerItems.first().waitFor();
+			const offeredProviders = await providerItems.evaluateAll((els) => els.map((el) => (el.innerText ?? '').split('\n')[0].trim()));
 			check(
-				PROVIDERS.every((p) => offered.some((text) => text.includes(expect[p].credentialName) && text.includes(expect[p].credentialDisplayName))),
-				`${provider}: the Credential dropdown offers all five sandbox credentials with their type names`,
+				PROVIDERS.every((p) => offeredProviders.includes(expect[p].providerName)) && offeredProviders.length === PROVIDERS.length,
+				`${provider}: the Provider dropdown offers the five providers`,
+				JSON.stringify(offeredProviders),
+			);
+			const index = offeredProviders.indexOf(e.providerName);
+			if (index < 0) throw new Error(`the Provider dropdown has no "${e.providerName}"`);
+			await providerItems.nth(index).click();
+			await providerItems.first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
+			for (let attempt = 0; attempt < 40 && (await providerField.locator('input').first().inputValue()) !== e.providerName; attempt++) await page.waitForTimeout(250);
+
+			// right after the switch: one Credential selector, and no other provider's credential kept
+			const credentialSelectors = await ndv.getByTestId('node-credentials-select').count();
+			check(credentialSelectors === 1, `${provider}: the panel has one Credential selector`, `${credentialSelectors} selectors`);
+			const credentialAfterSwitch = await credentialSelect.locator('input.el-input__inner').first().inputValue();
+			check(
+				credentialAfterSwitch === '' || credentialAfterSwitch === e.credentialName,
+				`${provider}: after the switch the Credential is empty or this provider's, not the previous one's`,
+				JSON.stringify(credentialAfterSwitch),
+			);
+
+			// the Credential dropdown offers this provider's credential type only
+			await credentialSelect.click();
+			const credentialItems = page.locator('[data-test-id^=node-credentials-select-item-]:visible');
+			await page.getByTestId('node-credentials-select-item-new').waitFor();
+			const offered = await credentialItems.evaluateAll((els) => els.map((el) => ({ id: el.getAttribute('data-test-id'), text: el.innerText })));
+			const sandboxItems = offered.filter((item) => item.id !== 'node-credentials-select-item-new');
+			check(
+				sandboxItems.length === 1 &&
+					sandboxItems[0].id === `node-credentials-select-item-${e.credentialId}` &&
+					sandboxItems[0].text.includes(e.credentialName) &&
+					sandboxItems[0].text.includes(e.credentialDisplayName),
+				`${provider}: the Credential dropdown offers only "${e.credentialName}" (${e.credentialDisplayName}) and "Create new credential"`,
 				JSON.stringify(offered),
 			);
+
+			// "Create new credential" opens a new credential of this provider's type, not a type chooser
+			await page.getByTestId('node-credentials-select-item-new').click();
+			const modal = page.getByTestId('editCredential-modal');
+			const modalOpen = await modal.waitFor().then(() => true, () => false);
+			const modalText = modalOpen ? await modal.locator('header').innerText() : '';
+			check(
+				modalOpen && modalText.includes(e.credentialDisplayName) && e.foreignCredentialDisplayNames.every((name) => !modalText.includes(name)),
+				`${provider}: "Create new credential" opens a new "${e.credentialDisplayName}"`,
+				JSON.stringify(modalText),
+			);
+			await page.waitForTimeout(500); // let the dialog finish fading in
+			await page.screenshot({ path: path.join(ARTIFACTS, `create-credential-${provider}.png`) });
+			if (modalOpen) {
+				await modal.getByRole('button', { name: 'Close this dialog' }).click();
+				await modal.waitFor({ state: 'hidden' });
+			}
+			if (!(await ndv.isVisible())) throw new Error('closing the new-credential dialog closed the panel too');
+
+			// pick the sandbox credential, then the whole panel
+			await credentialSelect.click();
 			await page.getByTestId(`node-credentials-select-item-${e.credentialId}`).click();
 			await checkPanel(page, ndv, provider, e, e.visible, 'after switching');
 			await ndv.screenshot({ path: path.join(ARTIFACTS, `panel-${provider}.png`) });
