@@ -1,56 +1,22 @@
 import type { ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
-import { DYNAMICS_DEFAULT_AUTHORITY } from '../nodes/CreateConversation/providers/dynamics/credential';
+import {
+	DYNAMICS_ACCESS_TOKEN_URL_EXPRESSION,
+	DYNAMICS_SCOPE_EXPRESSION,
+	dynamicsMessagingBaseUrlExpression,
+} from '../nodes/CreateConversation/providers/dynamics/credentialExpressions';
+import { DYNAMICS_DEFAULT_AUTHORITY } from '../nodes/CreateConversation/providers/dynamics/host';
 import { baseUrlOverrideProperty } from '../nodes/CreateConversation/shared/hosts';
 
 /**
  * Microsoft Dynamics 365 Contact Center Messaging API: Microsoft Entra client credentials.
  *
  * n8n-core fetches and caches the token itself (OAuth2 credential types run no custom
- * `authenticate`), so the token URL and the scope are hidden expressions computed from the
- * fields below. Expressions cannot throw: when a field is not a GUID / DNS label, or the
- * authority host is neither HTTPS nor loopback HTTP, they produce a URL under `invalid.invalid`
- * (a reserved name that never resolves), so the client secret is never sent anywhere. The node
- * validates every field again (nodes/CreateConversation/providers/dynamics/credential.ts) and
- * builds the messaging host from validated parts only.
+ * `authenticate`), so the token URL, the scope and the test request's host are hidden
+ * expressions. They are generated from the provider's host rules
+ * (nodes/CreateConversation/providers/dynamics/host.ts), which the node also checks before any
+ * request, so a field that breaks a rule fails clearly there and safely here.
  */
-
-
-/** Regex literals shared by the expressions (no `}}` may appear inside them). */
-const GUID = '/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/';
-const DNS_LABEL = '/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/';
-/** HTTPS anywhere, or HTTP to a loopback address; optional port and plain path segments. */
-const SAFE_BASE =
-	'/^(https:\\/\\/[A-Za-z0-9.-]+|http:\\/\\/(localhost|127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}|\\[::1\\]))(:[0-9]{1,5})?(\\/[A-Za-z0-9._~-]+)*$/';
-
-/** `$self` in the credential's own properties, `$credentials` in its test request. */
-type Source = '$self' | '$credentials';
-const trimmed = (field: string, source: Source = '$self') => `String(${source}["${field}"] ?? "").trim()`;
-const lowerTrimmed = (field: string, source: Source = '$self') => `${trimmed(field, source)}.toLowerCase()`;
-const baseOf = (field: string, fallback: string, source: Source = '$self') =>
-	`(${trimmed(field, source)} || "${fallback}").replace(/\\/+$/, "")`;
-
-/** `{authority}/{tenantId}/oauth2/v2.0/token`, or an unresolvable URL when a part is unsafe. */
-export const DYNAMICS_ACCESS_TOKEN_URL_EXPRESSION =
-	`={{ ${SAFE_BASE}.test(${baseOf('authorityHost', DYNAMICS_DEFAULT_AUTHORITY)}) && ${GUID}.test(${trimmed('tenantId')}) ` +
-	`? ${baseOf('authorityHost', DYNAMICS_DEFAULT_AUTHORITY)} + "/" + ${lowerTrimmed('tenantId')} + "/oauth2/v2.0/token" ` +
-	`: "https://invalid.invalid/dynamics-credential-needs-a-tenant-id-guid-and-an-https-authority-host" }}`;
-
-/** `https://{org id without dashes}-c.{zone}.dynamics.com/.default` unless overridden. */
-export const DYNAMICS_SCOPE_EXPRESSION =
-	`={{ ${trimmed('scopeOverride')} ? ${trimmed('scopeOverride')} ` +
-	`: ${GUID}.test(${trimmed('organizationId')}) && ${DNS_LABEL}.test(${lowerTrimmed('scopeZone')}) ` +
-	`? "https://" + ${lowerTrimmed('organizationId')}.replace(/-/g, "") + "-c." + ${lowerTrimmed('scopeZone')} + ".dynamics.com/.default" ` +
-	`: "https://invalid.invalid/dynamics-credential-needs-an-organization-id-guid-and-a-scope-zone/.default" }}`;
-
-/** `https://m-{org id}.{geo}.omnichannelengagementhub.com`, or the validated override. */
-export const dynamicsMessagingBaseUrlExpression = (source: Source) =>
-	`={{ ${trimmed('baseUrl', source)} ` +
-	`? (${SAFE_BASE}.test(${baseOf('baseUrl', '', source)}) ? ${baseOf('baseUrl', '', source)} : "https://invalid.invalid/dynamics-base-url-override-must-be-https") ` +
-	`: ${GUID}.test(${trimmed('organizationId', source)}) && ${DNS_LABEL}.test(${lowerTrimmed('messagingGeo', source)}) ` +
-	`? "https://m-" + ${lowerTrimmed('organizationId', source)} + "." + ${lowerTrimmed('messagingGeo', source)} + ".omnichannelengagementhub.com" ` +
-	`: "https://invalid.invalid/dynamics-credential-needs-an-organization-id-guid-and-a-messaging-geo" }}`;
-
 export class DynamicsMessagingOAuth2Api implements ICredentialType {
 	name = 'dynamicsMessagingOAuth2Api';
 
@@ -146,11 +112,12 @@ export class DynamicsMessagingOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: DYNAMICS_DEFAULT_AUTHORITY,
 			description:
-				'Microsoft Entra sign-in host. Change only for a national cloud (e.g. https://login.microsoftonline.us) or a local emulator: must be https://, or http:// to 127.0.0.1/localhost.',
+				'Microsoft Entra sign-in host. Change only for a national cloud: https://login.microsoftonline.us (US Government), https://login.chinacloudapi.cn or https://login.partner.microsoftonline.cn (China), or http:// to 127.0.0.1/localhost for the local sandbox. Other hosts are refused: the client secret is only sent to these.',
 		},
 		baseUrlOverrideProperty({
 			realHost: 'https://m-{organization ID}.{geo}.omnichannelengagementhub.com',
-			placeholder: 'https://messaging-gateway.example.com',
+			placeholder: 'https://m-00000000-0000-0000-0000-000000000000.eu.omnichannelengagementhub.com',
+			allowed: '*.omnichannelengagementhub.com',
 		}),
 		{
 			displayName: 'Access Token URL',

@@ -7,26 +7,12 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { baseUrlOverrideProperty, CredentialConfigurationError, pinToHost, resolveBaseUrl } from '../nodes/CreateConversation/shared/hosts';
-
-/** Intercom serves each workspace from its region's host; a token only works against its own. */
-export const INTERCOM_REGION_HOSTS: Record<string, string> = {
-	us: 'https://api.intercom.io',
-	eu: 'https://api.eu.intercom.io',
-	au: 'https://api.au.intercom.io',
-};
+import { intercomTarget } from '../nodes/CreateConversation/providers/intercom/host';
+import { baseUrlOverrideProperty, pinToHost } from '../nodes/CreateConversation/shared/hosts';
 
 export const INTERCOM_DEFAULT_API_VERSION = '2.16';
 
 const API_VERSIONS = ['2.7', '2.8', '2.9', '2.10', '2.11', '2.12', '2.13', '2.14', '2.15', '2.16'];
-
-export function intercomBaseUrl(credentials: ICredentialDataDecryptedObject): string {
-	const regionHost = INTERCOM_REGION_HOSTS[String(credentials.region ?? 'us')];
-	if (!regionHost) {
-		throw new CredentialConfigurationError(`Unknown Intercom region "${String(credentials.region)}": choose US, EU or Australia.`);
-	}
-	return resolveBaseUrl(credentials.baseUrl, regionHost);
-}
 
 export class IntercomConversationApi implements ICredentialType {
 	name = 'intercomConversationApi';
@@ -70,7 +56,8 @@ export class IntercomConversationApi implements ICredentialType {
 		},
 		baseUrlOverrideProperty({
 			realHost: 'the region\'s Intercom host',
-			placeholder: 'https://intercom-gateway.example.com',
+			placeholder: 'https://api.intercom.io',
+			allowed: '*.intercom.io',
 		}),
 	];
 
@@ -79,7 +66,7 @@ export class IntercomConversationApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
 		// The host comes from the credential alone, so the token cannot be sent elsewhere.
-		const pinned = pinToHost(requestOptions, intercomBaseUrl(credentials));
+		const pinned = pinToHost(requestOptions, intercomTarget(credentials).baseUrl);
 		return {
 			...pinned,
 			headers: {

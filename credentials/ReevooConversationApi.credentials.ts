@@ -7,14 +7,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { baseUrlOverrideProperty, pinToHost, resolveBaseUrl } from '../nodes/CreateConversation/shared/hosts';
-
-/** Reevoo's Platform API host; every path starts with /v4. */
-export const REEVOO_DEFAULT_BASE_URL = 'https://api.reevoocloud.com';
-
-export function reevooBaseUrl(credentials: ICredentialDataDecryptedObject): string {
-	return resolveBaseUrl(credentials.baseUrl, REEVOO_DEFAULT_BASE_URL);
-}
+import { REEVOO_DEFAULT_BASE_URL, reevooTarget } from '../nodes/CreateConversation/providers/reevoo/host';
+import { baseUrlOverrideProperty, pinToHost } from '../nodes/CreateConversation/shared/hosts';
 
 export class ReevooConversationApi implements ICredentialType {
 	name = 'reevooConversationApi';
@@ -45,8 +39,9 @@ export class ReevooConversationApi implements ICredentialType {
 			description: 'The API secret Reevoo issued with the key (sent as the HTTP Basic password)',
 		},
 		baseUrlOverrideProperty({
-			realHost: 'https://api.reevoocloud.com',
+			realHost: REEVOO_DEFAULT_BASE_URL,
 			placeholder: REEVOO_DEFAULT_BASE_URL,
+			allowed: '*.reevoocloud.com',
 		}),
 	];
 
@@ -55,7 +50,7 @@ export class ReevooConversationApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
 		// The host comes from the credential alone, so the key and secret cannot be sent elsewhere.
-		const pinned = pinToHost(requestOptions, reevooBaseUrl(credentials));
+		const pinned = pinToHost(requestOptions, reevooTarget(credentials).baseUrl);
 		return {
 			...pinned,
 			auth: {

@@ -10,34 +10,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { baseUrlOverrideProperty, CredentialConfigurationError, pinToHost, resolveBaseUrl } from '../nodes/CreateConversation/shared/hosts';
-
-/** ZAP's own API hosts; every path is under /v1. */
-export const ZAP_ENVIRONMENT_HOSTS: Record<string, string> = {
-	production: 'https://api.zap.africa',
-	test: 'https://test-api.zap.africa',
-};
-
-/** Where a credential sends its secret: chosen environment, or the validated base URL. */
-export function zapBaseUrl(credentials: ICredentialDataDecryptedObject): string {
-	const environment = String(credentials.environment ?? 'production');
-	const override = typeof credentials.baseUrl === 'string' ? credentials.baseUrl.trim() : '';
-	if (environment === 'custom') {
-		if (!override) {
-			throw new CredentialConfigurationError(
-				'Environment is "Custom Deployment": enter your deployment\'s address (https://…) in Base URL.',
-			);
-		}
-		return resolveBaseUrl(override, '');
-	}
-	const host = ZAP_ENVIRONMENT_HOSTS[environment];
-	if (!host) {
-		throw new CredentialConfigurationError(
-			`Unknown ZAP environment "${environment}": choose Production, Test or Custom Deployment.`,
-		);
-	}
-	return resolveBaseUrl(override, host);
-}
+import { zapTarget } from '../nodes/CreateConversation/providers/zap/host';
+import { baseUrlOverrideProperty, CredentialConfigurationError, pinToHost } from '../nodes/CreateConversation/shared/hosts';
 
 /**
  * Ties a stored session token to the host and login it was issued for. When any of them changes,
@@ -71,10 +45,51 @@ interface LoginAnswer {
 }
 
 /**
- * Logins in flight, by login fingerprint (host, identity and password, hashed). Items that run in parallel all find an
- * empty token at once; they share one login instead of each opening a session.
+ * Session tokens of the logins this process made, by login fingerprint (host, identity and
+ * password, hashed), while pending and after. Executions that start together all find an empty
+ * token in the stored credential, and one that starts after another logged in may still read the
+ * credential as it was: they all use one login instead of each opening a session. Bounded; the
+ * oldest entries go first.
  */
-const loginsInFlight = new Map<string, Promise<string>>();
+const sessions = new Map<string, Promise<string>>();
+const MAX_SESSIONS = 100;
+
+/** The stored token, if it was issued for this host and login. */
+function storedToken(credentials: ICredentialDataDecryptedObject, fingerprint: string): string {
+	const stored = String(credentials.sessionToken ?? '');
+	const separator = stored.indexOf(':');
+	return separator > 0 && stored.slice(0, separator) === fingerprint ? stored.slice(separator + 1) : '';
+}
+
+/**
+ * One login per fingerprint per process. n8n calls `preAuthentication` when the stored token is
+ * empty, after a 401 (the stored token was rejected) and for the credential test: a cached token
+ * equal to the rejected one is dropped and a fresh login made; a different cached one (another
+ * execution renewed it already) is used as is.
+ */
+async function sessionToken(helper: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject, baseUrl: string, fingerprint: string): Promise<string> {
+	const rejected = storedToken(credentials, fingerprint);
+	const cached = sessions.get(fingerprint);
+	if (cached) {
+		const token = await cached.catch(() => undefined);
+		if (token && token !== rejected && sessions.get(fingerprint) === cached) return token;
+		if (sessions.get(fingerprint) === cached) sessions.delete(fingerprint);
+	}
+	let pending = sessions.get(fingerprint);
+	if (!pending) {
+		pending = login(helper, credentials, baseUrl);
+		sessions.set(fingerprint, pending);
+		const created = pending;
+		pending.catch(() => {
+			if (sessions.get(fingerprint) === created) sessions.delete(fingerprint);
+		});
+		for (const oldest of sessions.keys()) {
+			if (sessions.size <= MAX_SESSIONS) break;
+			sessions.delete(oldest);
+		}
+	}
+	return await pending;
+}
 
 async function login(helper: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject, baseUrl: string): Promise<string> {
 	const identity = String(credentials.identity ?? '').trim();
@@ -201,26 +216,19 @@ export class ZapConversationApi implements ICredentialType {
 		},
 		baseUrlOverrideProperty({
 			realHost: 'the chosen environment',
-			placeholder: 'https://zap-api.example.com',
+			placeholder: 'https://api.zap.africa',
+			allowed: '*.zap.africa',
 			description:
-				'Required for a Custom Deployment: its API address (https://, without /v1). Otherwise leave empty to use the chosen environment; set it only for an API gateway or a local emulator (https://, or http:// to 127.0.0.1/localhost).',
+				'Required for a Custom Deployment: its API address (https://, without /v1). The password or token is sent to that host, so enter only your own deployment. Otherwise leave empty to use the chosen environment; set it only for another *.zap.africa host over https:// or the local sandbox (http:// to 127.0.0.1/localhost). Other hosts are refused.',
 		}),
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
 		// Access tokens are used as typed; nothing to store.
 		if (credentials.authMode !== 'login') return {};
-		const baseUrl = zapBaseUrl(credentials);
+		const { baseUrl } = zapTarget(credentials);
 		const fingerprint = loginFingerprint(credentials, baseUrl);
-		const key = fingerprint;
-		let pending = loginsInFlight.get(key);
-		if (!pending) {
-			pending = login(this, credentials, baseUrl);
-			loginsInFlight.set(key, pending);
-			const forget = () => loginsInFlight.delete(key);
-			pending.then(forget, forget);
-		}
-		const token = await pending;
+		const token = await sessionToken(this, credentials, baseUrl, fingerprint);
 		return { sessionToken: `${fingerprint}:${token}` };
 	}
 
@@ -229,14 +237,12 @@ export class ZapConversationApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
 		// The host comes from the credential alone, so the token cannot be sent elsewhere.
-		const baseUrl = zapBaseUrl(credentials);
+		const { baseUrl } = zapTarget(credentials);
 		const pinned = pinToHost(requestOptions, baseUrl);
 		let token: string;
 		if (credentials.authMode === 'login') {
-			const stored = String(credentials.sessionToken ?? '');
-			const separator = stored.indexOf(':');
 			// A token issued for another host or login is not sent: the 401 makes n8n log in again.
-			token = separator > 0 && stored.slice(0, separator) === loginFingerprint(credentials, baseUrl) ? stored.slice(separator + 1) : '';
+			token = storedToken(credentials, loginFingerprint(credentials, baseUrl));
 		} else {
 			token = String(credentials.accessToken ?? '').trim();
 		}

@@ -6,9 +6,10 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { providerCredentials, providerProperties } from './description';
+import { providerCredentials, providerProperties, providerSubtitle } from './description';
 import { providers } from './providers/registry';
 import { createConversations } from './shared/execute';
+import { listSearchMethods } from './shared/listSearch';
 
 export class CreateConversation implements INodeType {
 	description: INodeTypeDescription = {
@@ -17,7 +18,7 @@ export class CreateConversation implements INodeType {
 		icon: { light: 'file:../../icons/create-conversation.svg', dark: 'file:../../icons/create-conversation.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{"in " + $parameter["provider"]}}',
+		subtitle: providerSubtitle(providers),
 		description:
 			'Opens a new conversation in a helpdesk or customer-messaging platform: Intercom, Re:amaze, Reevoo, ZAP or Microsoft Dynamics 365 Contact Center. Creates one conversation per input item. Not idempotent: running it again creates another conversation.',
 		defaults: { name: 'Create Conversation' },
@@ -29,7 +30,7 @@ export class CreateConversation implements INodeType {
 	};
 
 	methods = {
-		listSearch: Object.fromEntries(providers.flatMap((provider) => Object.entries(provider.listSearch ?? {}))),
+		listSearch: listSearchMethods(providers),
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -1,6 +1,6 @@
 import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 
-import { PROVIDER_PARAMETER } from './shared/execute';
+import { PROVIDER_PARAMETER } from './shared/parameters';
 import type { ProviderDefinition } from './shared/provider';
 import { requestOptionsProperty } from './shared/requestOptions';
 
@@ -58,4 +58,10 @@ export function providerProperties(providers: readonly ProviderDefinition[]): IN
 		...providers.flatMap((provider) => provider.properties.map((property) => forProvider(property, provider.id))),
 		requestOptionsProperty,
 	];
+}
+
+/** "in Intercom": the chosen provider's name under the node, not its internal id. */
+export function providerSubtitle(providers: readonly ProviderDefinition[]): string {
+	const names = Object.fromEntries(providers.map((provider) => [provider.id, provider.displayName]));
+	return `={{"in " + (${JSON.stringify(names)}[$parameter["${PROVIDER_PARAMETER}"]] ?? $parameter["${PROVIDER_PARAMETER}"])}}`;
 }

@@ -25,15 +25,24 @@ export const DYNAMICS_TEST_SCOPE = `https://${DYNAMICS_TEST.organizationId.repla
 
 const API = '/dynamics/api/v1.0/consumer';
 
+/** Microsoft's error-handling page, verbatim: every code is 400 but 30004 and 30013 (404) and 30015 (500). */
 export const DYNAMICS_ERRORS: Record<number, { status: number; title: string; detail: string }> = {
-	30001: { status: 400, title: 'Bad Request', detail: 'The provided organization ID isn\'t valid.' },
-	30002: { status: 400, title: 'Bad Request', detail: 'The provided channel ID isn\'t valid.' },
-	30004: { status: 404, title: 'Not Found', detail: 'The specified channel configuration doesn\'t exist.' },
-	30005: { status: 400, title: 'Bad Request', detail: 'The provided conversation ID isn\'t valid.' },
+	30001: { status: 400, title: 'Bad Request', detail: "The provided organization ID isn't valid." },
+	30002: { status: 400, title: 'Bad Request', detail: "The provided channel ID isn't valid." },
+	30003: { status: 400, title: 'Bad Request', detail: 'The requested operation is invalid or not supported.' },
+	30004: { status: 404, title: 'Not Found', detail: "The specified channel configuration doesn't exist." },
+	30005: { status: 400, title: 'Bad Request', detail: "The provided conversation ID isn't valid." },
+	30006: { status: 400, title: 'Bad Request', detail: "The provided timestamp isn't valid." },
 	30007: { status: 400, title: 'Bad Request', detail: 'The page size for conversations must either be null or between 1 and 250.' },
-	30010: { status: 400, title: 'Bad Request', detail: 'The conversation context exceeds the maximum of 100 entries.' },
-	30012: { status: 400, title: 'Bad Request', detail: 'The request body is malformed.' },
-	30014: { status: 400, title: 'Bad Request', detail: 'The channel isn\'t linked to a workstream.' },
+	30008: { status: 400, title: 'Bad Request', detail: 'The page size for messages must either be null or between 1 and 100.' },
+	30009: { status: 400, title: 'Bad Request', detail: 'The provided continuation token is invalid. Use the same token as before.' },
+	30010: { status: 400, title: 'Bad Request', detail: 'The conversation context size is too large. Maximum allowed is 100 entries.' },
+	30011: { status: 400, title: 'Bad Request', detail: 'The message text length is too large. Max 6,000 characters allowed.' },
+	30012: { status: 400, title: 'Bad Request', detail: 'The request body was either not provided or is malformed.' },
+	30013: { status: 404, title: 'Not Found', detail: "The specified conversation doesn't exist." },
+	30014: { status: 400, title: 'Bad Request', detail: "The specified channel configuration isn't linked to a workstream." },
+	30015: { status: 500, title: 'Internal Server Error', detail: "The response body wasn't serialized successfully. Contact customer support for help." },
+	30016: { status: 400, title: 'Bad Request', detail: 'The message activity has no text or attachments.' },
 };
 
 /**
@@ -257,9 +266,9 @@ export class DynamicsEmulator implements ProviderEmulator {
 	}
 
 	private create(raw: unknown): Reply {
-		// Every member is optional; n8n sends no body at all when nothing is set (unverified
-		// whether Dynamics accepts that; the emulator does).
-		const body = raw === undefined ? {} : raw;
+		// Every member is optional, but a body is not: 30012 is "The request body was either not
+		// provided or is malformed".
+		const body = raw;
 		if (typeof body !== 'object' || body === null || Array.isArray(body)) return dynamicsProblem(30012);
 		const input = body as Record<string, unknown>;
 		const known = new Set(['customercontext', 'conversationcontext', 'conversationrequestid', 'startmessage', 'skipdeflectionbot']);
@@ -324,17 +333,16 @@ export class DynamicsEmulator implements ProviderEmulator {
 		if (!conversation || !conversation.active) {
 			return problem(404, 'Not Found', 'The specified conversation ID wasn\'t found or is already closed.');
 		}
-		const activity = body as { type?: unknown; channelId?: unknown; text?: unknown } | undefined;
-		if (
-			typeof activity !== 'object' ||
-			activity === null ||
-			activity.type !== 'message' ||
-			activity.channelId !== DYNAMICS_TEST.channelId ||
-			typeof activity.text !== 'string' ||
-			activity.text.length > 6000
-		) {
+		// The Bot Framework activity the conversation endpoint documents.
+		const activity = body as
+			| { type?: unknown; channelId?: unknown; text?: unknown; conversation?: { id?: unknown }; attachments?: unknown }
+			| undefined;
+		if (typeof activity !== 'object' || activity === null || activity.type !== 'message' || activity.channelId !== DYNAMICS_TEST.channelId) {
 			return dynamicsProblem(30012);
 		}
+		if (activity.conversation !== undefined && activity.conversation?.id !== conversationId) return dynamicsProblem(30005);
+		if (typeof activity.text !== 'string' || activity.text === '') return dynamicsProblem(30016);
+		if (activity.text.length > 6000) return dynamicsProblem(30011);
 		const id = messageId();
 		conversation.messages.push({ id, text: activity.text, via: 'message' });
 		return { status: 200, body: { id } };

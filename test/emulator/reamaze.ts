@@ -35,7 +35,9 @@ const DEFAULT_CHANNELS: ReamazeChannelRecord[] = [
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 const CONVERSATION_KEYS = new Set(['subject', 'category', 'tag_list', 'status', 'data', 'message', 'user']);
-const MESSAGE_KEYS = new Set(['body', 'recipients', 'suppress_notification', 'suppress_autoresolve', 'attachment']);
+// Re:amaze's pages spell the notification flag both ways; the emulator takes both and, when both
+// arrive, requires them to agree.
+const MESSAGE_KEYS = new Set(['body', 'recipients', 'suppress_notification', 'suppress_notifications', 'suppress_autoresolve', 'attachment']);
 const USER_KEYS = new Set(['name', 'email', 'data']);
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -56,6 +58,9 @@ export class ReamazeEmulator implements ProviderEmulator {
 
 	channels: ReamazeChannelRecord[] = [...DEFAULT_CHANNELS];
 
+	/** What a wrong login gets: Re:amaze is documented (by an API client) to answer 403. */
+	badLoginStatus: 401 | 403 = 401;
+
 	/** Channels per page of `GET /channels`. */
 	channelPageSize = 30;
 
@@ -72,6 +77,7 @@ export class ReamazeEmulator implements ProviderEmulator {
 		this.staff = new Map([[REAMAZE_TEST_EMAIL, REAMAZE_TEST_TOKEN]]);
 		this.channels = [...DEFAULT_CHANNELS];
 		this.channelPageSize = 30;
+		this.badLoginStatus = 401;
 		this.created.length = 0;
 		this.limiter = undefined;
 	}
@@ -83,7 +89,7 @@ export class ReamazeEmulator implements ProviderEmulator {
 	handle(request: RouteRequest): Reply {
 		const login = basicAuth(request.headers);
 		if (!login || this.staff.get(login.user) !== login.password) {
-			return { status: 401, body: { error: 'Unauthorized: invalid login email or API token' } };
+			return { status: this.badLoginStatus, body: { error: 'Unauthorized: invalid login email or API token' } };
 		}
 		const rate = this.limiter?.take();
 		if (rate && !rate.allowed) {
@@ -164,8 +170,11 @@ export class ReamazeEmulator implements ProviderEmulator {
 					problem('message.recipients', 'must be a list of email addresses');
 				}
 			}
-			for (const flag of ['suppress_notification', 'suppress_autoresolve']) {
+			for (const flag of ['suppress_notification', 'suppress_notifications', 'suppress_autoresolve']) {
 				if (flag in message && typeof message[flag] !== 'boolean') problem(`message.${flag}`, 'must be true or false');
+			}
+			if ('suppress_notification' in message && 'suppress_notifications' in message && message.suppress_notification !== message.suppress_notifications) {
+				problem('message.suppress_notifications', 'must agree with suppress_notification');
 			}
 			if ('attachment' in message && (typeof message.attachment !== 'string' || !/^https?:\/\//.test(message.attachment))) {
 				problem('message.attachment', 'must be a URL');

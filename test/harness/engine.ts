@@ -357,17 +357,22 @@ export interface CredentialUpdate {
 	data: ICredentialDataDecryptedObject;
 }
 
+/**
+ * Credential ids are unique across every store of the process, as in a real n8n (one database):
+ * the node keeps per-credential state process-wide (its rate-limit quotas), so two tests must not
+ * share an id by accident. Share a store to share a credential.
+ */
+let nextCredentialId = 1;
+
 /** In-memory "database" of credentials (plain data; n8n would store it encrypted). */
 export class CredentialStore {
 	private readonly byId = new Map<string, StoredCredential>();
-
-	private nextId = 1;
 
 	/** Every write made by the credentials helper, in order (deep copies). */
 	readonly updates: CredentialUpdate[] = [];
 
 	add(type: string, data: ICredentialDataDecryptedObject, name?: string): StoredCredential {
-		const id = String(this.nextId++);
+		const id = String(nextCredentialId++);
 		const credential: StoredCredential = {
 			id,
 			name: name ?? `${type} account ${id}`,
@@ -792,7 +797,7 @@ function notAvailable(what: string) {
 	};
 }
 
-function createAdditionalData(
+export function createAdditionalData(
 	credentialsHelper: ICredentialsHelper,
 	hooks: ExecutionLifecycleHooks | undefined,
 	executionId: string,
@@ -878,13 +883,13 @@ export interface RunWorkflowResult {
 	nodeName: string;
 }
 
-function latestVersion(type: INodeType | IVersionedNodeType): number {
+export function latestVersion(type: INodeType | IVersionedNodeType): number {
 	if ('nodeVersions' in type) return type.currentVersion;
 	const { version } = type.description;
 	return Array.isArray(version) ? Math.max(...version) : version;
 }
 
-function fillStore(
+export function fillStore(
 	store: CredentialStore,
 	credentials: Record<string, ICredentialDataDecryptedObject> | undefined,
 ): void {

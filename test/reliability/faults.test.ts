@@ -36,6 +36,9 @@ afterAll(async () => {
 });
 beforeEach(() => {
 	emulator.reset();
+	// Each test is a new process: the emulator's reset forgets every login session, which the
+	// ZAP credential otherwise keeps for the whole process.
+	jest.resetModules();
 	otherHost.requests.length = 0;
 	logs.logs.length = 0;
 });
@@ -65,8 +68,19 @@ interface FaultCase {
 	requestOptions?: Record<string, number>;
 	/** The failing item's error, or 'success' where the answer is a valid outcome for that provider. */
 	expect: (id: ProviderId) => RegExp | 'success';
-	/** Create requests item 0 may cause (the fault's own included). */
-	sends: number;
+	/** Create requests the failing item may cause (the fault's own included): exactly, or a range. */
+	sends: number | [number, number];
+	/**
+	 * What the other items get: created (the default), or an error naming the rate-limit patience
+	 * when the provider's wait holds every request of the credential longer than they may wait.
+	 */
+	others?: RegExp;
+}
+
+function expectSends(actual: number, sends: FaultCase['sends']): void {
+	const [min, max] = typeof sends === 'number' ? [sends, sends] : sends;
+	expect(actual).toBeGreaterThanOrEqual(min);
+	expect(actual).toBeLessThanOrEqual(max);
 }
 
 const NOT_JSON_OR_NO_ID = (id: ProviderId): RegExp | 'success' =>
@@ -109,19 +123,24 @@ const FAULTS: FaultCase[] = [
 		sends: 1,
 	},
 	{
-		name: '429 storm longer than Max Rate-Limit Retries',
+		// Retry-After: 0 gets backoffs of 0.25, 0.5, 1, 2 s: after the fourth 429 (at ~1.75 s) the
+		// next try would come after the 2 s of patience, so the item fails then.
+		name: '429 storm longer than Request Options › Rate-Limit Patience',
 		fault: () => ({ kind: 'reply', reply: { status: 429, headers: { 'retry-after': '0' }, body: { message: 'Too many requests' } } }),
-		times: 3,
-		requestOptions: { maxRateLimitRetries: 2 },
-		expect: () => /still rate limited after 2 retries/,
-		sends: 3,
+		times: 4,
+		requestOptions: { rateLimitPatienceSeconds: 2 },
+		expect: () => /still rate limited after waiting \d s \(Request Options › Rate-Limit Patience: 2 s\)/,
+		sends: [3, 4],
 	},
 	{
-		name: '429 asking for longer than Max Rate-Limit Wait',
+		name: '429 asking for longer than Request Options › Rate-Limit Patience',
 		fault: () => ({ kind: 'reply', reply: { status: 429, headers: { 'retry-after': '120' }, body: { message: 'Too many requests' } } }),
-		requestOptions: { maxRateLimitWaitSeconds: 1 },
-		expect: () => /asks to wait 120 s, longer than Options › Max Rate-Limit Wait \(1 s\)/,
+		requestOptions: { rateLimitPatienceSeconds: 1 },
+		expect: () => /asks to wait 120 s, longer than Request Options › Rate-Limit Patience \(1 s\)/,
 		sends: 1,
+		// The provider's 120 s hold applies to every request of the credential: the others give
+		// up after their 1 s of patience, without sending anything.
+		others: /waited 1 s for its turn without being sent \(Request Options › Rate-Limit Patience: 1 s\)/,
 	},
 	{
 		name: '302 redirect to the same host',
@@ -141,6 +160,14 @@ const FAULTS: FaultCase[] = [
 		expect: () => /unexpected redirect to http:\/\/127\.0\.0\.1:\d+\/steal;/,
 		sends: 1,
 	},
+];
+
+/** Faults also run with several items in flight, where a hold or a reset hits requests already sent. */
+const CONCURRENT_FAULTS = [
+	'connection reset after the request is read',
+	'answer slower than Request Options › Timeout',
+	'429 storm longer than Request Options › Rate-Limit Patience',
+	'HTML error page from a proxy (502)',
 ];
 
 const matrix = PROVIDER_IDS.flatMap((id) => FAULTS.map((fault) => [id, fault.name, fault] as const));
@@ -173,18 +200,55 @@ describe.each(PROVIDER_IDS)('%s', (id) => {
 				expect(String(output[0].error)).toMatch(expected);
 				expect(String(output[0].errorDescription ?? '')).not.toBe('');
 			}
-			// Items 1 and 2 are created exactly once each.
-			expect(output.slice(1).map((json) => json.error)).toEqual([undefined, undefined]);
-			expect(output.slice(1).map((json) => json.status)).toEqual(
-				id === 'reevoo' ? ['accepted', 'accepted'] : ['created', 'created'],
-			);
-			expect(createsFor(setup, 'msg-0')).toBe(fault.sends);
-			expect(createsFor(setup, 'msg-1')).toBe(1);
-			expect(createsFor(setup, 'msg-2')).toBe(1);
-			expect(setup.created(emulator)).toBe(2);
+			expectSends(createsFor(setup, 'msg-0'), fault.sends);
+			if (fault.others) {
+				expect(output.slice(1).map((json) => String(json.error))).toEqual([expect.stringMatching(fault.others), expect.stringMatching(fault.others)]);
+				expect(createsFor(setup, 'msg-1') + createsFor(setup, 'msg-2')).toBe(0);
+				expect(setup.created(emulator)).toBe(0);
+			} else {
+				// Items 1 and 2 are created exactly once each.
+				expect(output.slice(1).map((json) => json.error)).toEqual([undefined, undefined]);
+				expect(output.slice(1).map((json) => json.status)).toEqual(
+					id === 'reevoo' ? ['accepted', 'accepted'] : ['created', 'created'],
+				);
+				expect(createsFor(setup, 'msg-1')).toBe(1);
+				expect(createsFor(setup, 'msg-2')).toBe(1);
+				expect(setup.created(emulator)).toBe(2);
+			}
 			// A credentialed request never follows a redirect, to another host or not.
 			expect(otherHost.requests).toHaveLength(0);
 			expect(emulator.requests.filter((request) => request.query.moved)).toHaveLength(0);
+			expectNoSecrets(setup, result);
+		},
+	);
+
+	test.each(FAULTS.filter((fault) => CONCURRENT_FAULTS.includes(fault.name)).map((fault) => [fault.name, fault] as const))(
+		'%s, with 6 items in flight at once: the hit item fails clearly, the others are created exactly once',
+		async (_name, fault) => {
+			setup.seed(emulator);
+			// A storm long enough to outlast the patience of several items at once.
+			const times = fault.times && fault.times > 1 ? 30 : 1;
+			emulator.inject({ provider: id, pathPrefix: setup.createPath, fault: fault.fault(setup), times });
+			const result = await runNode({
+				credentials: setup.credentials(emulator),
+				continueOnFail: true,
+				items: itemsOf(6),
+				parameters: { ...setup.parameters, requestOptions: { concurrency: 6, ...fault.requestOptions } },
+			});
+			expect(result.error).toBeUndefined();
+			const output = jsonOf(result.output);
+			expect(result.output!.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4, 5].map((item) => ({ item })));
+			const expected = fault.expect(id) as RegExp;
+			const failed = output.filter((json) => json.error !== undefined);
+			// A storm hits whichever requests come first: at least one item fails with it.
+			expect(failed.length).toBeGreaterThanOrEqual(1);
+			for (const json of failed) expect(String(json.error)).toMatch(expected);
+			const succeeded = output.map((json, index) => ({ json, index })).filter(({ json }) => json.error === undefined);
+			for (const { json } of succeeded) expect(json.status).toBe(id === 'reevoo' ? 'accepted' : 'created');
+			for (const { index } of succeeded) expect(createsFor(setup, `msg-${index}`)).toBeGreaterThanOrEqual(1);
+			// every item that succeeded was created once, none twice, and none that failed
+			expect(setup.created(emulator)).toBe(succeeded.length);
+			expect(otherHost.requests).toHaveLength(0);
 			expectNoSecrets(setup, result);
 		},
 	);

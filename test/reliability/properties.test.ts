@@ -283,7 +283,6 @@ const BOUNDARIES: Record<ProviderId, Boundary> = {
 			reevooEmail: field(email),
 			reevooQuestion: field(words),
 			reevooFirstName: field(words),
-			reevooLocale: field(fc.oneof(fc.constantFrom('en-GB', 'fr_FR', 'de', 'en-GB-x-private'), text)),
 		}),
 		check(raw) {
 			const params = raw as ReevooParams;
@@ -459,7 +458,7 @@ describe('through the engine, hostile values mapped with expressions', () => {
 	const mapped: Record<ProviderId, Record<string, unknown>> = {
 		intercom: { intercomContactMode: 'email', intercomEmail: '={{ $json.a }}', intercomBody: '={{ $json.b }}', intercomOptions: { subject: '={{ $json.c }}', attachmentUrls: '={{ $json.d }}', createdAt: '={{ $json.e }}' } },
 		reamaze: { reamazeSubject: '={{ $json.a }}', reamazeChannel: { __rl: true, mode: 'id', value: '={{ $json.b }}' }, reamazeBody: '={{ $json.c }}', reamazeCustomerEmail: '={{ $json.d }}', reamazeOptions: { tags: '={{ $json.e }}', attachmentUrl: '={{ $json.f }}' } },
-		reevoo: { reevooTrkref: { __rl: true, mode: 'id', value: '={{ $json.a }}' }, reevooSku: '={{ $json.b }}', reevooEmail: '={{ $json.c }}', reevooQuestion: '={{ $json.d }}', reevooLocale: '={{ $json.e }}' },
+		reevoo: { reevooTrkref: { __rl: true, mode: 'id', value: '={{ $json.a }}' }, reevooSku: '={{ $json.b }}', reevooEmail: '={{ $json.c }}', reevooQuestion: '={{ $json.d }}' },
 		zap: { zapUserId: '={{ $json.a }}', zapOptions: { guestId: '={{ $json.b }}', isGuest: '={{ $json.c }}' } },
 		dynamics: { dynamicsCustomerId: '={{ $json.a }}', dynamicsStartMessage: '={{ $json.b }}', dynamicsContextMode: 'json', dynamicsContextJson: '={{ $json.c }}', dynamicsOptions: { conversationRequestId: '={{ $json.d }}' } },
 	};

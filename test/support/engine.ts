@@ -9,6 +9,7 @@ import type { ICredentialDataDecryptedObject, ICredentialType, IDataObject, INod
 
 import { CreateConversation } from '../../nodes/CreateConversation/CreateConversation.node';
 import { CredentialStore, runWorkflow, testCredential, type RunWorkflowResult } from '../harness/engine';
+import { runListSearch } from '../harness/listSearch';
 
 export const NODE_TYPE = 'CUSTOM.createConversation';
 
@@ -79,5 +80,25 @@ export function visibleText(result: RunWorkflowResult): string {
 				}
 			: null,
 		task: result.task,
+	});
+}
+
+/** A "From List" search of the node, as the editor runs it (n8n-core's LoadOptionsContext). */
+export async function listSearch(options: {
+	method: string;
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+	parameters: Record<string, unknown>;
+	filter?: string;
+	paginationToken?: string;
+}) {
+	return await runListSearch({
+		nodeType: NODE_TYPE,
+		type: new CreateConversation(),
+		credentialTypes: packageCredentialTypes(),
+		credentials: options.credentials,
+		nodeParameters: options.parameters as never,
+		method: options.method,
+		filter: options.filter,
+		paginationToken: options.paginationToken,
 	});
 }

@@ -7,7 +7,9 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import type { ProviderDefinition } from './provider';
+import { PROVIDER_PARAMETER } from './parameters';
+import type { ConversationOutcome, ProviderDefinition } from './provider';
+import { MAX_CONCURRENCY } from './quota';
 import {
 	REQUEST_OPTIONS_PARAMETER,
 	requestOptionsProperty,
@@ -17,8 +19,6 @@ import {
 } from './requestOptions';
 import { ExecutionScope, ProviderTransport } from './transport';
 import { validateParameters } from './validation';
-
-export const PROVIDER_PARAMETER = 'provider';
 
 /**
  * Reads the provider panel's parameters for one item. Only parameters n8n kept for the current
@@ -58,6 +58,44 @@ function errorItem(error: Error, itemIndex: number, provider: string): INodeExec
 	return { json, pairedItem: { item: itemIndex } };
 }
 
+interface CreatedItem {
+	itemIndex: number;
+	outcome: ConversationOutcome;
+}
+
+function describeCreated({ itemIndex, outcome }: CreatedItem): string {
+	if (outcome.status === 'accepted') return `item ${itemIndex} → accepted, no ID yet`;
+	if (outcome.status === 'reused') return `item ${itemIndex} → existing conversation ${outcome.conversationId}`;
+	return `item ${itemIndex} → conversation ${outcome.conversationId}`;
+}
+
+/**
+ * The error that stops the run says what the run already created, so a user who fixes the data
+ * and runs again knows which items would be created a second time.
+ */
+function withCreatedItems(error: Error, created: CreatedItem[]): Error {
+	if (created.length === 0) return error;
+	const sorted = [...created].sort((a, b) => a.itemIndex - b.itemIndex);
+	const count = sorted.filter(({ outcome }) => outcome.status !== 'reused').length;
+	const shown = sorted.slice(0, 50).map(describeCreated);
+	if (sorted.length > shown.length) shown.push(`and ${sorted.length - shown.length} more`);
+	const note = [
+		`Before it stopped, this run already created ${count} ${count === 1 ? 'conversation' : 'conversations'}: ${shown.join('; ')}.`,
+		'Running the workflow again with the same input creates those again: remove the items listed here first, or turn on Settings › On Error › Continue so that only the failing items stop.',
+	].join('\n');
+	const target = error as Error & { description?: string | null; context?: IDataObject };
+	target.description = target.description ? `${target.description}\n\n${note}` : note;
+	target.context = {
+		...target.context,
+		createdItems: sorted.map(({ itemIndex, outcome }) => ({
+			itemIndex,
+			status: outcome.status,
+			conversationId: outcome.conversationId,
+		})),
+	};
+	return error;
+}
+
 /**
  * Runs `work` for every index with at most `limit` in flight. Stops handing out new indexes
  * after the first failure and rethrows it once the ones already running have settled, so no
@@ -85,7 +123,8 @@ async function runBounded(indexes: number[], limit: number, work: (index: number
  * 1. Every item's parameters are read and validated before any request is sent, so a bad item
  *    fails the run before good items are created (unless Continue On Fail is on, when it becomes
  *    an error item and the others go on).
- * 2. Valid items are sent with bounded concurrency; output keeps the input's order.
+ * 2. Valid items are sent concurrently: as many as the user chose, or as many as the credential's
+ *    process-wide quota lets through (quota.ts). Output keeps the input's order.
  */
 export async function createConversations(
 	context: IExecuteFunctions,
@@ -114,35 +153,45 @@ export async function createConversations(
 	});
 
 	const output: INodeExecutionData[] = new Array(items.length);
-	const scope = new ExecutionScope(provider.rateLimit);
+	const scope = new ExecutionScope(context, provider);
 	const runnable: number[] = [];
 	prepared.forEach((entry, itemIndex) => {
 		if ('error' in entry) output[itemIndex] = errorItem(entry.error, itemIndex, provider.id);
 		else runnable.push(itemIndex);
 	});
 
-	const concurrency = settings.concurrency || provider.rateLimit.defaultConcurrency;
-	await runBounded(runnable, concurrency, async (itemIndex) => {
-		const { params } = prepared[itemIndex] as { params: unknown };
-		const client = new ProviderTransport(context, provider, settings, scope, itemIndex);
-		try {
-			const outcome = await provider.createConversation(client, params);
-			output[itemIndex] = {
-				json: {
-					provider: provider.id,
-					status: outcome.status,
-					conversationId: outcome.conversationId,
-					conversationUrl: outcome.conversationUrl ?? null,
-					...outcome.extra,
-					response: outcome.response as IDataObject,
-				},
-				pairedItem: { item: itemIndex },
-			};
-		} catch (error) {
-			if (!continueOnFail || context.getExecutionCancelSignal()?.aborted) throw asItemError(context, error, itemIndex);
-			output[itemIndex] = errorItem(asItemError(context, error, itemIndex), itemIndex, provider.id);
-		}
-	});
+	const transportSettings = {
+		patienceMs: settings.patienceMs,
+		timeoutMs: settings.timeoutMs,
+		fixedConcurrency: settings.concurrency !== undefined,
+	};
+	const created: CreatedItem[] = [];
+	try {
+		await runBounded(runnable, settings.concurrency ?? MAX_CONCURRENCY, async (itemIndex) => {
+			const { params } = prepared[itemIndex] as { params: unknown };
+			const client = new ProviderTransport(context, scope, transportSettings, itemIndex);
+			try {
+				const outcome = await provider.createConversation(client, params);
+				created.push({ itemIndex, outcome });
+				output[itemIndex] = {
+					json: {
+						provider: provider.id,
+						status: outcome.status,
+						conversationId: outcome.conversationId,
+						conversationUrl: outcome.conversationUrl ?? null,
+						...outcome.extra,
+						response: outcome.response as IDataObject,
+					},
+					pairedItem: { item: itemIndex },
+				};
+			} catch (error) {
+				if (!continueOnFail || context.getExecutionCancelSignal()?.aborted) throw asItemError(context, error, itemIndex);
+				output[itemIndex] = errorItem(asItemError(context, error, itemIndex), itemIndex, provider.id);
+			}
+		});
+	} catch (error) {
+		throw withCreatedItems(error as Error, created);
+	}
 
 	return [output];
 }

@@ -2,11 +2,12 @@ import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IHttpRequestMethods,
-	ILoadOptionsFunctions,
 	INodeListSearchResult,
 	INodeProperties,
 } from 'n8n-workflow';
 import type { z } from 'zod';
+
+import type { QuotaPolicy } from './quota';
 
 /**
  * One HTTP call a provider wants made. The path is relative on purpose: the host always comes
@@ -21,6 +22,12 @@ export interface HttpCall {
 	headers?: Record<string, string>;
 	/** Short description used in error messages, e.g. "search contacts". */
 	purpose: string;
+	/**
+	 * Whether the call creates something (a conversation, a contact, a message). Such a call is
+	 * never repeated after a timeout or a 5xx, and its errors warn about duplicates; a call that
+	 * only reads says that running again is safe.
+	 */
+	creates: boolean;
 	/** Non-2xx statuses the provider handles itself: returned instead of thrown. */
 	acceptStatuses?: number[];
 }
@@ -58,14 +65,11 @@ export interface ProviderClient {
 	failure(message: string, description?: string): Error;
 	/** The error the transport would have raised for this answer (for `acceptStatuses` answers). */
 	reject(call: HttpCall, result: HttpResult): Error;
-	/**
-	 * The host and headers `ProviderDefinition.credentialTarget` computed for this item, or
-	 * undefined for providers without that hook (e.g. to put a channel ID into a request body).
-	 */
-	credentialTarget?(): Promise<CredentialTarget | undefined>;
+	/** The host and headers `ProviderDefinition.credentialTarget` computed for this execution. */
+	credentialTarget(): Promise<CredentialTarget>;
 }
 
-/** Where a provider's calls go when the credential's `authenticate` cannot say (OAuth2). */
+/** Where a provider's calls go, from the credential's fields. */
 export interface CredentialTarget {
 	/** Absolute base URL (no trailing slash) built only from validated credential fields. */
 	baseUrl: string;
@@ -86,18 +90,37 @@ export interface ConversationOutcome {
 }
 
 /**
- * Known request-rate facts of a provider, used by the shared scheduler. Unknown limits are
- * learned from 429 answers instead.
+ * Known request-rate facts of a provider, used by the process-wide quota (quota.ts). Unknown
+ * limits are learned from quota headers and 429 answers instead.
  */
-export interface RateLimitPolicy {
-	/** Concurrent requests per execution when the user does not choose. */
+export interface RateLimitPolicy extends QuotaPolicy {
+	/**
+	 * Requests in flight per credential to start with when the user does not choose; the quota
+	 * raises it while the provider's answers show room and cuts it on a 429.
+	 */
 	defaultConcurrency: number;
 	/**
-	 * The provider's published limit, when it has one: at most `requests` per `perMs`. Used to
-	 * pace an execution until the provider's own quota headers (`X-RateLimit-Remaining` /
-	 * `X-RateLimit-Reset`) are seen; from then on the headers decide.
+	 * The provider's published limit, when it has one: at most `requests` per `perMs`. Paces
+	 * requests until the provider's own quota headers are seen; from then on the headers decide.
+	 * Cite the source next to the figure.
 	 */
 	window?: { requests: number; perMs: number };
+	/**
+	 * Send the first request of a credential alone, the others once it is answered. For OAuth2
+	 * client-credentials credentials: while no token is stored, n8n-core fetches one for every
+	 * concurrent request, so this makes one token serve every execution of the process.
+	 */
+	firstRequestAlone?: boolean;
+}
+
+/** How a provider's failures are explained to the user. */
+export interface ErrorHints {
+	/** What to check when the credential is rejected, e.g. "the access token may be wrong, expired or for another region". */
+	credential: string;
+	/** The credential fields that decide the host, e.g. "region or Base URL Override". */
+	host: string;
+	/** Statuses meaning "wrong credential" for this provider (default: 401). */
+	credentialRejectedStatuses?: number[];
 }
 
 export interface ProviderDefinition<Params = unknown> {
@@ -113,11 +136,14 @@ export interface ProviderDefinition<Params = unknown> {
 	/** Validates the panel's raw parameter values; keys are the parameter names. */
 	schema: z.ZodType<Params, z.ZodTypeDef, unknown>;
 	rateLimit: RateLimitPolicy;
+	errorHints: ErrorHints;
 	/**
-	 * Whether n8n should renew the credential and resend after a 401 (credentials with a login
-	 * step). Otherwise a 401 is final and the request is not sent twice.
+	 * Whether n8n may renew the credential and send the request again after a 401 (credentials
+	 * with a login step, e.g. ZAP's email and password). Otherwise a 401 is final and the request
+	 * is not sent twice. OAuth2 credentials need no answer here: n8n-core always fetches a new
+	 * token and resends after a 401 for them, whatever the node asks.
 	 */
-	renewsCredentialOn401?: boolean;
+	renewsCredentialOn401?(credentials: ICredentialDataDecryptedObject): boolean;
 	/** Reads the provider's error body (any shape, or none). */
 	parseError(result: HttpResult): ProviderErrorDetails;
 	/**
@@ -128,26 +154,26 @@ export interface ProviderDefinition<Params = unknown> {
 	/** Runs the calls for one item and normalises the result. */
 	createConversation(client: ProviderClient, params: Params): Promise<ConversationOutcome>;
 	/**
-	 * For OAuth2 credentials only. n8n-core runs no custom `authenticate` for them, so the host
-	 * cannot come from the credential. When set, the transport reads the credential
-	 * (`getCredentials`), calls this before the item's first request and sends every call to
-	 * `baseUrl + path` with these headers. Build the URL from validated parts only (GUIDs, DNS
-	 * labels, `resolveBaseUrl`) and throw `CredentialConfigurationError` otherwise: nothing is
-	 * sent then. Never put a secret into the result.
+	 * Where the credential sends its calls, computed from its fields only: the one place of a
+	 * provider's host logic. The credential's `authenticate` pins every request to `baseUrl`; the
+	 * transport keys the process-wide quota by it. Build the URL from validated parts only (GUIDs,
+	 * DNS labels, `resolveBaseUrl` with the provider's own domains) and throw
+	 * `CredentialConfigurationError` otherwise: nothing is sent then. Never put a secret into it.
 	 */
-	credentialTarget?(credentials: ICredentialDataDecryptedObject): CredentialTarget;
+	credentialTarget(credentials: ICredentialDataDecryptedObject): CredentialTarget;
 	/**
-	 * Send the execution's first request alone, the others once it is answered. For OAuth2
-	 * client-credentials credentials: n8n-core fetches a token for every concurrent request while
-	 * none is stored, so this makes one token serve the whole execution.
+	 * OAuth2 credentials: n8n-core runs no custom `authenticate` for them, so the transport sends
+	 * every call to `baseUrl + path` with the target's headers itself.
 	 */
-	firstRequestAlone?: boolean;
+	usesOAuth2?: boolean;
+	/**
+	 * Explains an error thrown by n8n's credential layer before the request reached the provider
+	 * (e.g. an OAuth2 token request refused), or undefined when it is not one.
+	 */
+	credentialLayerFailure?(error: unknown): { message: string; description: string } | undefined;
 	/**
 	 * `resourceLocator` list searches of the panel, merged into the node's `methods.listSearch`.
 	 * Names must start with the provider id, as they share one namespace.
 	 */
-	listSearch?: Record<
-		string,
-		(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) => Promise<INodeListSearchResult>
-	>;
+	listSearch?: Record<string, (client: ProviderClient, filter?: string, paginationToken?: string) => Promise<INodeListSearchResult>>;
 }

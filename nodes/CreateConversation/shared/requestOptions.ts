@@ -1,9 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import type { TransportSettings } from './transport';
+import { MAX_CONCURRENCY } from './quota';
 
 export const REQUEST_OPTIONS_PARAMETER = 'requestOptions';
+
+export const DEFAULT_PATIENCE_SECONDS = 300;
 
 /** Options every provider shares; they apply to the whole execution, read from the first item. */
 export const requestOptionsProperty: INodeProperties = {
@@ -12,34 +14,24 @@ export const requestOptionsProperty: INodeProperties = {
 	type: 'collection',
 	placeholder: 'Add Option',
 	default: {},
-	description: 'How requests are paced and retried. They apply to every item of the execution.',
+	description: 'How requests are paced and how long they may take. They apply to every item of the execution.',
 	options: [
 		{
 			displayName: 'Concurrency',
 			name: 'concurrency',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 50 },
-			default: 0,
-			description:
-				'How many conversations are created at the same time. 0 uses a safe default for the provider.',
-		},
-		{
-			displayName: 'Max Rate-Limit Retries',
-			name: 'maxRateLimitRetries',
-			type: 'number',
-			typeOptions: { minValue: 0, maxValue: 20 },
+			typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
 			default: 5,
-			description:
-				'How many times one request is sent again after the provider answers 429 (Too Many Requests). A 429 means nothing was created, so this never makes duplicates.',
+			description: `A fixed number of conversations created at the same time by this execution. Leave this option out to let the node adapt: it starts at a safe number for the provider and raises it (up to ${MAX_CONCURRENCY}) while the provider's answers show room, shared by every execution using the same credential.`,
 		},
 		{
-			displayName: 'Max Rate-Limit Wait (Seconds)',
-			name: 'maxRateLimitWaitSeconds',
+			displayName: 'Rate-Limit Patience (Seconds)',
+			name: 'rateLimitPatienceSeconds',
 			type: 'number',
-			typeOptions: { minValue: 0, maxValue: 3600 },
-			default: 60,
+			typeOptions: { minValue: 1, maxValue: 3600 },
+			default: DEFAULT_PATIENCE_SECONDS,
 			description:
-				'The longest wait accepted when the provider asks to slow down. If it asks for longer, the item fails with a clear error instead of stalling the workflow.',
+				'How long one item may wait in total for its turn under the provider\'s rate limit (quota pacing and 429 "Too Many Requests" answers) before it fails. A 429 means nothing was created, so waiting never makes duplicates. If the provider asks for a longer wait than this at once, the item fails at once.',
 		},
 		{
 			displayName: 'Timeout (Seconds)',
@@ -55,10 +47,13 @@ export const requestOptionsProperty: INodeProperties = {
 
 export const requestOptionsSchema = z
 	.object({
-		concurrency: z.number().int().min(0).max(50).default(0),
-		maxRateLimitRetries: z.number().int().min(0).max(20).default(5),
-		maxRateLimitWaitSeconds: z.number().min(0).max(3600).default(60),
+		concurrency: z.number().int().min(1).max(MAX_CONCURRENCY).optional(),
+		rateLimitPatienceSeconds: z.number().min(1).max(3600).optional(),
 		timeoutSeconds: z.number().min(1).max(600).default(30),
+		// Options of version 0.1, still in saved workflows: the longest single wait becomes the
+		// patience when none is set; the retry count no longer decides anything (time does).
+		maxRateLimitWaitSeconds: z.number().min(0).max(3600).optional(),
+		maxRateLimitRetries: z.number().optional(),
 	})
 	.strict();
 
@@ -66,16 +61,18 @@ export const requestOptionsParameterSchema = z.object({
 	[REQUEST_OPTIONS_PARAMETER]: requestOptionsSchema.default({}),
 });
 
-export interface ExecutionSettings extends TransportSettings {
-	/** 0 means "the provider's default". */
-	concurrency: number;
+export interface ExecutionSettings {
+	/** Undefined: adaptive, shared by every execution using the credential. */
+	concurrency?: number;
+	patienceMs: number;
+	timeoutMs: number;
 }
 
 export function toExecutionSettings(options: z.infer<typeof requestOptionsSchema>): ExecutionSettings {
+	const legacyWait = options.maxRateLimitWaitSeconds ? Math.max(1, options.maxRateLimitWaitSeconds) : undefined;
 	return {
 		concurrency: options.concurrency,
-		maxRateLimitRetries: options.maxRateLimitRetries,
-		maxRateLimitWaitMs: options.maxRateLimitWaitSeconds * 1000,
+		patienceMs: (options.rateLimitPatienceSeconds ?? legacyWait ?? DEFAULT_PATIENCE_SECONDS) * 1000,
 		timeoutMs: options.timeoutSeconds * 1000,
 	};
 }

@@ -60,6 +60,14 @@ describe('credential expressions', () => {
 		expect(resolved.scope).toBe('https://4b1e5f0a7c2d4e8f9a3b6d5c4e3f2a10-c.crm4.dynamics.com/.default');
 	});
 
+	test.each(['https://login.microsoftonline.us', 'https://login.partner.microsoftonline.cn/'])(
+		'a national-cloud authority host %s is used for the token URL',
+		async (authorityHost) => {
+			const resolved = await resolvedCredential(credentialData({ authorityHost }));
+			expect(resolved.accessTokenUrl).toBe(`${authorityHost.replace(/\/$/, '')}/${DYNAMICS_TEST.tenantId}/oauth2/v2.0/token`);
+		},
+	);
+
 	test('the scope override wins', async () => {
 		const resolved = await resolvedCredential(credentialData({ scopeOverride: ' https://custom.example/.default ' }));
 		expect(resolved.scope).toBe('https://custom.example/.default');
@@ -69,6 +77,8 @@ describe('credential expressions', () => {
 		['a tenant ID that is not a GUID', { tenantId: 'evil.example.com/x' }, 'accessTokenUrl'],
 		['an authority host over plain http', { authorityHost: 'http://evil.example.com' }, 'accessTokenUrl'],
 		['an authority host with a query', { authorityHost: 'https://evil.example.com/?x=' }, 'accessTokenUrl'],
+		['an authority host that is not Microsoft\'s', { authorityHost: 'https://evil.example.com' }, 'accessTokenUrl'],
+		['a look-alike authority host', { authorityHost: 'https://login.microsoftonline.com.evil.example' }, 'accessTokenUrl'],
 		['an organization ID that is not a GUID', { organizationId: 'x.evil.com/' }, 'scope'],
 		['a zone that is not a DNS label', { scopeZone: 'evil.com/x' }, 'scope'],
 	])('%s gives an unresolvable URL, never a host typed as free text', async (_name, overrides, field) => {
@@ -154,8 +164,10 @@ describe('creating conversations', () => {
 	test('leaves out what the user did not set', async () => {
 		const result = await runNode({ credentials: credentials(), parameters: { provider: 'dynamics' } });
 		expect(result.error).toBeUndefined();
-		// every member is optional; n8n-core drops an empty JSON object, so no body is sent
-		expect(creates()[0].body).toBeUndefined();
+		// every member is optional, but the POST still carries a JSON body (n8n-core drops an
+		// empty object unless it is sent as text; the emulator answers 30012 to a bodyless POST)
+		expect(creates()[0].rawBody).toBe('{}');
+		expect(creates()[0].headers['content-type']).toMatch(/^application\/json/);
 		expect(jsonOf(result.output)[0]).toMatchObject({ status: 'created', isNew: true, startMessageDelivered: false });
 	});
 
@@ -292,7 +304,12 @@ describe('an active conversation is reused (isNew: false)', () => {
 		});
 		expect(result.error).toBeUndefined();
 		const [message] = emulator.requestsFor('dynamics', { method: 'POST', path: `${API}/conversation/${active.id}` });
-		expect(message.body).toEqual({ type: 'message', channelId: DYNAMICS_TEST.channelId, text: 'Where is my order?' });
+		expect(message.body).toEqual({
+			type: 'message',
+			channelId: DYNAMICS_TEST.channelId,
+			conversation: { id: active.id },
+			text: 'Where is my order?',
+		});
 		expect(message.headers['channel-id']).toBe(DYNAMICS_TEST.channelId);
 		expect(active.messages.map((entry) => [entry.text, entry.via])).toEqual([['Where is my order?', 'message']]);
 		expect(dynamics.created).toHaveLength(1);
@@ -401,8 +418,10 @@ describe('validation happens before any request', () => {
 		['a channel ID that is not a GUID', { channelId: 'web' }, /Custom Messaging Channel ID must be a GUID/],
 		['a geo that is not a DNS label', { messagingGeo: 'eu.evil.com' }, /Messaging Geo must be one DNS label/],
 		['a zone that is not a DNS label', { scopeZone: 'crm4/' }, /Scope Zone must be one DNS label/],
-		['an authority host over plain http', { authorityHost: 'http://login.example.com' }, /Authority Host must start with https:\/\//],
-		['a base URL override over plain http', { baseUrl: 'http://evil.example.com' }, /Base URL Override must start with https:\/\//],
+		['an authority host over plain http', { authorityHost: 'http://login.example.com' }, /Authority Host must be an https:\/\/ address on login\.microsoftonline\.com, login\.microsoftonline\.us/],
+		['an authority host that is not Microsoft\'s', { authorityHost: 'https://login.example.com' }, /Authority Host must be an https:\/\/ address on login\.microsoftonline\.com.*"https:\/\/login\.example\.com" is not allowed/],
+		['a base URL override over plain http', { baseUrl: 'http://evil.example.com' }, /Base URL Override must be an https:\/\/ address on \*\.omnichannelengagementhub\.com/],
+		['a base URL override on another host', { baseUrl: 'https://messaging-gateway.example.com' }, /Base URL Override must be an https:\/\/ address on \*\.omnichannelengagementhub\.com/],
 	])('a credential with %s is refused before anything is sent', async (_name, overrides, expected) => {
 		const result = await runNode({ credentials: credentials(overrides), parameters: parameters({ dynamicsCustomerId: 'c' }) });
 		expect(result.error?.message).toMatch(expected);

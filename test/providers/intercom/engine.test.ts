@@ -315,10 +315,11 @@ describe('provider errors', () => {
 				intercomContactMode: 'id',
 				intercomContactId: user.id,
 				intercomBody: 'x',
-				requestOptions: { maxRateLimitWaitSeconds: 5 },
+				requestOptions: { rateLimitPatienceSeconds: 5 },
 			},
 		});
-		expect(result.error?.message).toMatch(/Intercom asks to wait 1[12]\d s, longer than Options › Max Rate-Limit Wait \(5 s\)/);
+		expect(result.error?.message).toMatch(/Intercom asks to wait 1[12]\d s, longer than Request Options › Rate-Limit Patience \(5 s\)/);
+		expect(creates()).toHaveLength(1);
 	});
 
 	test('a reset time already in the past (clock skew) does not turn into a burst of retries', async () => {
@@ -424,7 +425,7 @@ describe('credential', () => {
 			credentials: credentials({ baseUrl: 'http://evil.example.com' }),
 			parameters: { provider: 'intercom', intercomContactMode: 'id', intercomContactId: 'a'.repeat(24), intercomBody: 'x' },
 		});
-		expect(result.error?.message).toMatch(/Base URL Override must start with https:\/\//);
+		expect(result.error?.message).toMatch(/Base URL Override must be an https:\/\/ address on \*\.intercom\.io, or http:\/\/ to 127\.0\.0\.1 or localhost/);
 		expect(emulator.requests).toHaveLength(0);
 	});
 });

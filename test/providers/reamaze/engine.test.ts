@@ -1,11 +1,11 @@
-import type { IHttpRequestOptions, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INodeListSearchResult } from 'n8n-workflow';
 
-import { ReamazeConversationApi, reamazeBrand } from '../../../credentials/ReamazeConversationApi.credentials';
-import { CreateConversation } from '../../../nodes/CreateConversation/CreateConversation.node';
+import { ReamazeConversationApi } from '../../../credentials/ReamazeConversationApi.credentials';
+import { reamazeBrand } from '../../../nodes/CreateConversation/providers/reamaze/host';
 import { WindowLimiter } from '../../emulator/core.ts';
 import { createEmulator, type Emulator } from '../../emulator/index.ts';
 import { REAMAZE_TEST_EMAIL, REAMAZE_TEST_TOKEN, type ReamazeEmulator } from '../../emulator/reamaze.ts';
-import { jsonOf, runNode, testCredentialOf, visibleText } from '../../support/engine';
+import { jsonOf, listSearch, runNode, testCredentialOf, visibleText } from '../../support/engine';
 
 let emulator: Emulator;
 let reamaze: ReamazeEmulator;
@@ -71,6 +71,7 @@ describe('creating a conversation', () => {
 					body: 'Where is my parcel?',
 					recipients: ['boss@example.com', 'team@example.com'],
 					suppress_notification: true,
+					suppress_notifications: true,
 					suppress_autoresolve: true,
 					attachment: 'https://example.com/invoice.pdf',
 				},
@@ -117,6 +118,7 @@ describe('creating a conversation', () => {
 		expect(body.conversation.message).toEqual({
 			body: 'Where is my parcel?',
 			suppress_notification: false,
+			suppress_notifications: false,
 			suppress_autoresolve: false,
 		});
 	});
@@ -241,8 +243,8 @@ describe('provider errors', () => {
 
 	test('429 asking for a longer wait than allowed fails clearly', async () => {
 		emulator.inject({ provider: 'reamaze', fault: { kind: 'reply', reply: { status: 429, headers: { 'retry-after': '120' }, body: { error: 'Rate limit exceeded' } } } });
-		const result = await runNode({ credentials: credentials(), parameters: minimal({ requestOptions: { maxRateLimitWaitSeconds: 5 } }) });
-		expect(result.error?.message).toBe('Re:amaze: Re:amaze asks to wait 120 s, longer than Options › Max Rate-Limit Wait (5 s)');
+		const result = await runNode({ credentials: credentials(), parameters: minimal({ requestOptions: { rateLimitPatienceSeconds: 5 } }) });
+		expect(result.error?.message).toBe('Re:amaze: Re:amaze asks to wait 120 s, longer than Request Options › Rate-Limit Patience (5 s)');
 		expect(creates()).toHaveLength(1);
 	});
 });
@@ -338,43 +340,37 @@ describe('credential', () => {
 	test('the Test button fails clearly with a wrong token', async () => {
 		const result = await testCredentialOf('reamazeConversationApi', credentialData({ apiToken: 'nope' }));
 		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/Unauthorized/i);
+		expect(result.message).toBe(
+			'Re:amaze rejected the login (HTTP 401): check the Login Email and the API Token, which must belong to that staff user.',
+		);
+	});
+
+	test('Re:amaze answers a bad login with 403: the Test button and a run say so, like for 401', async () => {
+		reamaze.badLoginStatus = 403;
+		const tested = await testCredentialOf('reamazeConversationApi', credentialData({ apiToken: 'nope' }));
+		expect(tested).toMatchObject({ status: 'Error', message: expect.stringContaining('Re:amaze rejected the login (HTTP 403)') });
+		const result = await runNode({ credentials: credentials({ apiToken: 'nope' }), parameters: minimal() });
+		expect(result.error).toMatchObject({
+			message: 'Re:amaze: Unauthorized: invalid login email or API token',
+			description: expect.stringContaining('Check the Re:amaze credential: the login email or the API token is wrong (Re:amaze answers 403'),
+		});
+		expect(creates()).toHaveLength(1);
 	});
 });
 
 describe('channel list', () => {
-	/** A load-options context whose authenticated requests go through the real credential to the emulator. */
-	function loadOptionsContext(data: Record<string, string>): ILoadOptionsFunctions {
-		const credential = new ReamazeConversationApi();
-		return {
-			getNode: () => ({ id: 'n', name: 'Create Conversation', type: 'CUSTOM.createConversation', typeVersion: 1, position: [0, 0], parameters: {} }),
-			helpers: {
-				async httpRequestWithAuthentication(type: string, request: IHttpRequestOptions) {
-					expect(type).toBe('reamazeConversationApi');
-					const options = await credential.authenticate(data, request);
-					const url = new URL(`${options.baseURL}${options.url}`);
-					for (const [key, value] of Object.entries(options.qs ?? {})) url.searchParams.set(key, String(value));
-					const auth = options.auth as { username: string; password: string };
-					const response = await fetch(url, {
-						headers: { ...(options.headers as Record<string, string>), authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` },
-					});
-					const body: unknown = await response.json();
-					if (!response.ok) throw Object.assign(new Error(`Request failed with status code ${response.status}`), { httpCode: String(response.status) });
-					return body;
-				},
-			},
-		} as unknown as ILoadOptionsFunctions;
-	}
-
-	const search = async (context: ILoadOptionsFunctions, filter?: string, token?: string): Promise<INodeListSearchResult> => {
-		const method = new CreateConversation().methods.listSearch.reamazeSearchChannels;
-		return await method.call(context, filter, token);
-	};
+	const search = async (data: ICredentialDataDecryptedObject, filter?: string, token?: string): Promise<INodeListSearchResult> =>
+		await listSearch({
+			method: 'reamazeSearchChannels',
+			credentials: { reamazeConversationApi: data },
+			parameters: { provider: 'reamaze' },
+			filter,
+			paginationToken: token,
+		});
 
 	test('the node offers the channels of GET /channels, page by page', async () => {
 		reamaze.channelPageSize = 2;
-		const context = loadOptionsContext(credentialData());
-		const first = await search(context);
+		const first = await search(credentialData());
 		expect(first).toEqual({
 			results: [
 				{ name: 'Support Email (support)', value: 'support' },
@@ -382,23 +378,23 @@ describe('channel list', () => {
 			],
 			paginationToken: '2',
 		});
-		const second = await search(context, undefined, first.paginationToken);
+		const second = await search(credentialData(), undefined, first.paginationToken);
 		expect(second).toEqual({ results: [{ name: 'Billing (billing)', value: 'billing' }], paginationToken: undefined });
 		expect(emulator.requestsFor('reamaze', { path: '/reamaze/channels' }).map((request) => request.query.page)).toEqual(['1', '2']);
 	});
 
 	test('filters by name or slug', async () => {
-		const context = loadOptionsContext(credentialData());
-		expect((await search(context, 'CHAT')).results).toEqual([{ name: 'Acme Chat (acme-chat)', value: 'acme-chat' }]);
-		expect((await search(context, 'bill')).results.map((result) => result.value)).toEqual(['billing']);
+		expect((await search(credentialData(), 'CHAT')).results).toEqual([{ name: 'Acme Chat (acme-chat)', value: 'acme-chat' }]);
+		expect((await search(credentialData(), 'bill')).results.map((result) => result.value)).toEqual(['billing']);
 	});
 
 	test('a rejected credential or hostile brand gives a clear error', async () => {
-		await expect(search(loadOptionsContext(credentialData({ apiToken: 'nope' })))).rejects.toThrow(
-			'Could not list the Re:amaze channels: Re:amaze rejected the credential (HTTP 401): check the login email and API token.',
-		);
+		await expect(search(credentialData({ apiToken: 'nope' }))).rejects.toMatchObject({
+			message: 'Re:amaze: Unauthorized: invalid login email or API token',
+			description: expect.stringContaining('Check the Re:amaze credential: the login email or the API token is wrong'),
+		});
 		emulator.reset();
-		await expect(search(loadOptionsContext(credentialData({ brand: 'acme.reamaze.io.evil.com' })))).rejects.toThrow(/not a Re:amaze brand name/);
+		await expect(search(credentialData({ brand: 'acme.reamaze.io.evil.com' }))).rejects.toThrow(/not a Re:amaze brand name/);
 		expect(emulator.requests).toHaveLength(0);
 	});
 });

@@ -1,12 +1,8 @@
-import { LoadOptionsContext } from 'n8n-core';
-import { Workflow, type INode, type IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 
-import { CreateConversation } from '../../../nodes/CreateConversation/CreateConversation.node';
 import { WindowLimiter } from '../../emulator/core.ts';
 import { createEmulator, type Emulator } from '../../emulator/index.ts';
 import { REEVOO_TEST_KEY, REEVOO_TEST_SECRET, type ReevooEmulator } from '../../emulator/reevoo.ts';
-import { CredentialStore, HarnessCredentialsHelper, HarnessCredentialTypes, HarnessNodeTypes } from '../../harness/engine';
-import { jsonOf, NODE_TYPE, packageCredentialTypes, runNode, testCredentialOf, visibleText } from '../../support/engine';
+import { jsonOf, listSearch, runNode, testCredentialOf, visibleText } from '../../support/engine';
 
 let emulator: Emulator;
 let reevoo: ReevooEmulator;
@@ -53,7 +49,7 @@ describe('SKU mode', () => {
 		const result = await runNode({
 			credentials: credentials(),
 			items: [item()],
-			parameters: bySku({ reevooFirstName: 'Joe', reevooLocale: 'en-GB' }),
+			parameters: bySku({ reevooFirstName: 'Joe' }),
 		});
 
 		expect(result.error).toBeUndefined();
@@ -64,7 +60,6 @@ describe('SKU mode', () => {
 			first_name: 'Joe',
 			email: 'joe@example.com',
 			question: 'How is this product?',
-			locale: 'en-GB',
 		});
 		const expectedAuth = `Basic ${Buffer.from(`${REEVOO_TEST_KEY}:${REEVOO_TEST_SECRET}`).toString('base64')}`;
 		expect(sent.headers.authorization).toBe(expectedAuth);
@@ -87,11 +82,21 @@ describe('SKU mode', () => {
 		});
 	});
 
-	test('an empty first name and locale are left out, so Reevoo applies "A shopper"', async () => {
+	test('a workflow saved with the removed Locale field still runs; the locale is not sent', async () => {
+		// `locale` was removed from Reevoo's conversations#create docs in 2016.
+		for (const reevooLocale of ['en-GB', 'English please', '={{ $json.nothing }}']) {
+			emulator.reset();
+			const result = await runNode({ credentials: credentials(), items: [item()], parameters: bySku({ reevooLocale }) });
+			expect(result.error).toBeUndefined();
+			expect(creates()[0].body).toEqual({ sku: 'AIPTPDV5700', email: 'joe@example.com', question: 'How is this product?' });
+		}
+	});
+
+	test('an empty first name is left out, so Reevoo applies "A shopper"', async () => {
 		const result = await runNode({
 			credentials: credentials(),
 			items: [item()],
-			parameters: bySku({ reevooFirstName: '  ', reevooLocale: '' }),
+			parameters: bySku({ reevooFirstName: '  ' }),
 		});
 		expect(result.error).toBeUndefined();
 		expect(creates()[0].body).toEqual({ sku: 'AIPTPDV5700', email: 'joe@example.com', question: 'How is this product?' });
@@ -224,7 +229,6 @@ describe('validation happens before any request', () => {
 		['an empty SKU', { reevooSku: ' ' }, /"SKU" in item 0: must not be empty/],
 		['a malformed email', { reevooEmail: 'not-an-email' }, /"Email" in item 0: must be an email address/],
 		['an empty question', { reevooQuestion: '   ' }, /"Question" in item 0: must not be empty/],
-		['a locale that is not one', { reevooLocale: 'English please' }, /"Locale" in item 0: must be a locale like en-GB/],
 		['automotive without manufacturer', { ...automotive, reevooManufacturer: '={{ "" }}' }, /"Manufacturer" in item 0: must not be empty/],
 		['automotive without model', { ...automotive, reevooModel: ' ' }, /"Model" in item 0: must not be empty/],
 		['a month above 12', { ...automotive, reevooVehicleAttributes: { model_from_month: 13 } }, /"Vehicle Attributes › Model From Month" in item 0: must be at most 12/],
@@ -401,42 +405,12 @@ describe('provider errors', () => {
 describe('retailer list', () => {
 	/** Runs the node's listSearch method on n8n-core's real LoadOptionsContext. */
 	async function searchRetailers(filter?: string, data = credentials().reevooConversationApi) {
-		const store = new CredentialStore();
-		const stored = store.add('reevooConversationApi', data);
-		const credentialsHelper = new HarnessCredentialsHelper(new HarnessCredentialTypes(packageCredentialTypes()), store);
-		const nodeType = new CreateConversation();
-		const node: INode = {
-			id: 'under-test',
-			name: 'Create Conversation',
-			type: NODE_TYPE,
-			typeVersion: 1,
-			position: [0, 0],
+		return await listSearch({
+			method: 'reevooSearchRetailers',
+			credentials: { reevooConversationApi: data },
 			parameters: { provider: 'reevoo' },
-			credentials: { reevooConversationApi: { id: stored.id, name: stored.name } },
-		};
-		const workflow = new Workflow({
-			id: 'list-search',
-			nodes: [node],
-			connections: {},
-			active: false,
-			nodeTypes: new HarnessNodeTypes({ [NODE_TYPE]: nodeType }),
+			filter,
 		});
-		const additionalData = {
-			credentialsHelper,
-			executionId: 'list-search',
-			userId: 'harness-user',
-			restApiUrl: 'http://127.0.0.1:5678/rest',
-			instanceBaseUrl: 'http://127.0.0.1:5678',
-			webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-			webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
-			webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
-			formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
-			variables: {},
-			currentNodeParameters: node.parameters,
-		} as unknown as IWorkflowExecuteAdditionalData;
-		const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.reevooTrkref');
-		const method = nodeType.methods.listSearch.reevooSearchRetailers;
-		return await method.call(context, filter);
 	}
 
 	test('lists the retailers the key may use, from GET /v4/organisations', async () => {
@@ -455,8 +429,18 @@ describe('retailer list', () => {
 		expect((await searchRetailers('d10')).results).toEqual([{ name: 'Demo Electricals (D10)', value: 'D10' }]);
 	});
 
-	test('a wrong secret fails the list instead of showing an empty one', async () => {
-		await expect(searchRetailers(undefined, { ...credentials().reevooConversationApi, apiSecret: 'nope' })).rejects.toThrow();
+	test('a wrong secret fails the list with a clear error instead of showing an empty one', async () => {
+		const attempt = searchRetailers(undefined, { ...credentials().reevooConversationApi, apiSecret: 'nope' });
+		await expect(attempt).rejects.toThrow('Reevoo: Unauthorized');
+		await expect(searchRetailers(undefined, { ...credentials().reevooConversationApi, apiSecret: 'nope' })).rejects.toMatchObject({
+			description: expect.stringContaining('Check the Reevoo credential: the API key or the API secret is wrong.'),
+		});
+	});
+
+	test('a 429 on the list is waited out, not shown as an error', async () => {
+		emulator.inject({ provider: 'reevoo', fault: { kind: 'reply', reply: { status: 429, headers: { 'retry-after': '1' }, body: {} } } });
+		expect((await searchRetailers('d10')).results).toEqual([{ name: 'Demo Electricals (D10)', value: 'D10' }]);
+		expect(emulator.requestsFor('reevoo', { path: '/reevoo/v4/organisations' }).map((request) => request.status)).toEqual([429, 200]);
 	});
 });
 
@@ -485,7 +469,7 @@ describe('credential', () => {
 			items: [item()],
 			parameters: bySku(),
 		});
-		expect(result.error?.message).toMatch(/Base URL Override must start with https:\/\//);
+		expect(result.error?.message).toMatch(/Base URL Override must be an https:\/\/ address on \*\.reevoocloud\.com/);
 		expect(emulator.requests).toHaveLength(0);
 	});
 });

@@ -19,7 +19,12 @@ beforeAll(async () => {
 	zap = emulator.provider<ZapEmulator>('zap');
 });
 afterAll(async () => await emulator.stop());
-beforeEach(() => emulator.reset());
+beforeEach(() => {
+	emulator.reset();
+	// The credential keeps the logins of its process (one login serves every execution that
+	// starts together); the emulator's reset forgets every session, so each test is a new process.
+	jest.resetModules();
+});
 
 const tokenCredential = (overrides: Record<string, string> = {}) => ({
 	environment: 'production',
@@ -125,8 +130,8 @@ describe('access token', () => {
 		expect((result.error as unknown as { httpCode: string }).httpCode).toBe('401');
 		expect(visibleText(result)).not.toContain('wrong-zap-token-991');
 		expect(zap.created).toHaveLength(0);
-		// n8n resends once after a 401 (renewal hook); a rejected request creates nothing
-		expect(creates()).toHaveLength(2);
+		// A pasted token cannot be renewed: the 401 is final and the request is not sent twice.
+		expect(creates()).toHaveLength(1);
 	});
 });
 
@@ -254,10 +259,10 @@ describe('validation happens before any request', () => {
 		['a user ID that is not 24 hex characters', { zapUserId: '64b7f0c2a1d3e4f5a6b7c8dz' }, /"User ID" in item 0: must be the 24-character hexadecimal ZAP user ID/],
 		['a user ID with a path in it', { zapUserId: '../64b7f0c2a1d3e4f5a6b7c8' }, /"User ID" in item 0: must be the 24-character/],
 		['a user ID that is not text', { zapUserId: '={{ 42 }}' }, /"User ID" in item 0: must be text, not a number/],
-		['a guest ID over two lines', { zapOptions: { guestId: 'guest\nInjected: 1' } }, /"Options › Guest ID" in item 0: must be one line/],
-		['a guest ID with a space', { zapOptions: { guestId: 'guest one' } }, /"Options › Guest ID" in item 0: must be one line of at most 256 visible characters/],
-		['a guest ID that is too long', { zapOptions: { guestId: 'g'.repeat(257) } }, /"Options › Guest ID" in item 0: must be one line of at most 256/],
-		['a guest flag that is not true or false', { zapOptions: { isGuest: '={{ "maybe" }}' } }, /"Options › Guest Conversation" in item 0: must be true or false/],
+		['a guest ID over two lines', { zapOptions: { guestId: 'guest\nInjected: 1' } }, /"Additional Fields › Guest ID" in item 0: must be one line/],
+		['a guest ID with a space', { zapOptions: { guestId: 'guest one' } }, /"Additional Fields › Guest ID" in item 0: must be one line of at most 256 visible characters/],
+		['a guest ID that is too long', { zapOptions: { guestId: 'g'.repeat(257) } }, /"Additional Fields › Guest ID" in item 0: must be one line of at most 256/],
+		['a guest flag that is not true or false', { zapOptions: { isGuest: '={{ "maybe" }}' } }, /"Additional Fields › Guest Conversation" in item 0: must be true or false/],
 	];
 
 	test.each(invalid)('%s', async (_name, overrides, expected) => {
@@ -375,6 +380,41 @@ describe('Continue On Fail', () => {
 	});
 });
 
+describe('one login per process', () => {
+	test('executions that start together with the same email and password share one login', async () => {
+		const store = new CredentialStore();
+		store.add('zapConversationApi', loginCredential());
+		const customers = Array.from({ length: 8 }, () => zap.addUser());
+		const runs = await Promise.all(
+			customers.map((customer) =>
+				runNode({ credentialStore: store, items: [{ user: customer.id }], parameters: forUser('={{ $json.user }}') }),
+			),
+		);
+		expect(runs.map((run) => run.error)).toEqual(customers.map(() => undefined));
+		expect(zap.created).toHaveLength(8);
+		expect(logins()).toHaveLength(1);
+		// and one that starts later, reading the credential as stored, logs in no more
+		const later = await runNode({ credentials: withLogin(), items: [{ user: customers[0].id }], parameters: forUser('={{ $json.user }}') });
+		expect(later.error).toBeUndefined();
+		expect(logins()).toHaveLength(1);
+	});
+
+	test('after the session expires, one execution logs in again and the others use its token', async () => {
+		const store = new CredentialStore();
+		store.add('zapConversationApi', loginCredential());
+		const customer = zap.addUser();
+		const first = await runNode({ credentialStore: store, items: [{ user: customer.id }], parameters: forUser('={{ $json.user }}') });
+		expect(first.error).toBeUndefined();
+		zap.revokeSessions();
+		const runs = await Promise.all(
+			Array.from({ length: 5 }, () => runNode({ credentialStore: store, items: [{ user: customer.id }], parameters: forUser('={{ $json.user }}') })),
+		);
+		expect(runs.map((run) => run.error)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+		expect(logins()).toHaveLength(2);
+		expect(zap.created).toHaveLength(6);
+	});
+});
+
 describe('credential', () => {
 	test('Test passes with an access token', async () => {
 		const result = await testCredentialOf('zapConversationApi', tokenCredential());
@@ -414,6 +454,17 @@ describe('credential', () => {
 		expect(emulator.requests).toHaveLength(0);
 	});
 
+	test.each([
+		['another host over https', 'https://zap-gateway.example.com'],
+		['a look-alike of ZAP\'s domain', 'https://api.zap.africa.example.com'],
+	])('Production or Test with %s as Base URL Override is refused before the password is sent', async (_name, baseUrl) => {
+		const result = await runNode({ credentials: withLogin({ environment: 'production', baseUrl }), parameters: forUser(zap.agent.id) });
+		expect(result.error?.message).toMatch(/Base URL Override must be an https:\/\/ address on \*\.zap\.africa, or http:\/\/ to 127\.0\.0\.1 or localhost/);
+		const tested = await testCredentialOf('zapConversationApi', loginCredential({ environment: 'test', baseUrl }));
+		expect(tested.status).toBe('Error');
+		expect(emulator.requests).toHaveLength(0);
+	});
+
 	test('Custom Deployment uses the Base URL, for the login too', async () => {
 		const result = await runNode({
 			credentials: withLogin({ environment: 'custom' }),
@@ -428,7 +479,7 @@ describe('credential', () => {
 			credentials: withLogin({ environment: 'custom', baseUrl: 'http://zap.example.com' }),
 			parameters: forUser(zap.agent.id),
 		});
-		expect(result.error?.message).toMatch(/must start with https:\/\//);
+		expect(result.error?.message).toMatch(/Base URL Override must be an https:\/\/ address, or http:\/\/ to 127\.0\.0\.1 or localhost/);
 		expect(emulator.requests).toHaveLength(0);
 	});
 });

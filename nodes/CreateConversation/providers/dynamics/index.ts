@@ -1,11 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ProviderClient, ProviderDefinition } from '../../shared/provider';
-import { dynamicsCredentialTarget } from './credential';
 import { dynamicsProperties } from './description';
+import { dynamicsTarget } from './host';
 import * as requests from './request';
 import { parseDynamicsError, readCreatedConversation, readSentMessageId } from './response';
 import { dynamicsSchema, type DynamicsParams } from './schema';
+import { dynamicsCredentialLayerFailure } from './token';
 
 interface Delivery {
 	delivered: boolean;
@@ -23,8 +24,8 @@ async function deliverToExisting(
 	conversationId: string,
 ): Promise<Delivery> {
 	if (params.startMessage === undefined || !params.deliverToExisting) return { delivered: false };
-	const target = await client.credentialTarget?.();
-	const channelId = target?.headers?.['channel-id'];
+	const target = await client.credentialTarget();
+	const channelId = target.headers?.['channel-id'];
 	if (!channelId) throw client.failure('The Dynamics 365 credential has no Custom Messaging Channel ID');
 	try {
 		const sent = await client.send(requests.sendMessage(conversationId, channelId, params.startMessage));
@@ -51,13 +52,19 @@ export const dynamicsProvider: ProviderDefinition<DynamicsParams> = {
 	properties: dynamicsProperties,
 	schema: dynamicsSchema,
 	// No documented quota; 429s carry Retry-After and are waited out by the shared transport.
-	rateLimit: { defaultConcurrency: 4 },
-	// Entra tokens expire: after a 401 n8n-core fetches a new token and sends the request again.
-	renewsCredentialOn401: true,
-	// One token for the whole execution instead of one per concurrent first request.
-	firstRequestAlone: true,
+	// The first request goes alone: one Entra token for every execution of the process instead
+	// of one per concurrent first request.
+	rateLimit: { defaultConcurrency: 4, firstRequestAlone: true },
+	errorHints: {
+		credential:
+			'the token was refused: check the Tenant ID, Client ID and Client Secret, and that the app registration may use the Custom Messaging Channel ID',
+		host: 'Organization ID, Messaging Geo or Base URL Override',
+	},
+	credentialTarget: dynamicsTarget,
+	// n8n-core fetches a new Entra token and resends after a 401 by itself (OAuth2 credentials).
+	usesOAuth2: true,
+	credentialLayerFailure: dynamicsCredentialLayerFailure,
 	parseError: parseDynamicsError,
-	credentialTarget: dynamicsCredentialTarget,
 	async createConversation(client, params) {
 		const created = await client.send(requests.createConversation(params));
 		const { conversationId, isNew, messageId } = readCreatedConversation(created.body);

@@ -26,8 +26,10 @@ export function createConversation(params: DynamicsParams): HttpCall {
 		method: 'POST',
 		// Singular "conversation": the request document and the 2025 docs said `conversations/create`.
 		path: `${DYNAMICS_API}/conversation/create`,
+		// With no field set the body is `{}`, which the transport still sends as JSON.
 		body,
 		purpose: 'create the Dynamics 365 conversation',
+		creates: true,
 	};
 }
 
@@ -36,18 +38,13 @@ export function isSafeConversationId(id: string): boolean {
 	return /^[A-Za-z0-9._~-]{1,128}$/.test(id) && id !== '.' && id !== '..';
 }
 
+/** The message activity Microsoft's conversation endpoint documents. */
 export function sendMessage(conversationId: string, channelId: string, text: string): HttpCall {
 	return {
 		method: 'POST',
 		path: `${DYNAMICS_API}/conversation/${encodeURIComponent(conversationId)}`,
-		body: { type: 'message', channelId, text },
+		body: { type: 'message', channelId, conversation: { id: conversationId }, text },
 		purpose: 'send the start message to the existing Dynamics 365 conversation',
+		creates: true,
 	};
 }
-
-export const listConversations: HttpCall = {
-	method: 'GET',
-	path: `${DYNAMICS_API}/conversations`,
-	qs: { PageSize: 1 },
-	purpose: 'list active Dynamics 365 conversations',
-};

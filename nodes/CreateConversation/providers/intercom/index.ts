@@ -1,7 +1,8 @@
-import type { ProviderClient, ProviderDefinition } from '../../shared/provider';
+import type { HttpCall, HttpResult, ProviderClient, ProviderDefinition } from '../../shared/provider';
 import { intercomProperties } from './description';
+import { intercomTarget } from './host';
 import * as requests from './request';
-import { contactsFromSearch, intercomRetryAfterMs, parseIntercomError, readCreatedMessage } from './response';
+import { contactIdFromConflict, contactsFromSearch, intercomRetryAfterMs, parseIntercomError, readCreatedMessage } from './response';
 import { intercomSchema, type ContactReference, type IntercomParams } from './schema';
 
 interface ResolvedContact {
@@ -11,6 +12,8 @@ interface ResolvedContact {
 	source: 'given' | 'found' | 'created';
 	/** How many contacts with the wanted role matched, when found by search. */
 	matches?: number;
+	/** Created moments ago (by this node or another execution): Intercom may 404 it for a while. */
+	recent?: boolean;
 }
 
 /** Intercom can answer 404 for a contact created moments ago; these waits cover that lag. */
@@ -20,14 +23,8 @@ async function findOrCreateContact(
 	client: ProviderClient,
 	contact: Extract<ContactReference, { mode: 'lookup' }>,
 ): Promise<ResolvedContact> {
-	const search = await client.send(requests.searchContacts(contact.field, contact.value));
-	const matches = contactsFromSearch(search.body).filter((candidate) => candidate.role === contact.role);
-	if (matches.length > 0) {
-		// Several contacts with one role (e.g. duplicate leads): the most recently updated one is
-		// the one a person would pick; the output says how many there were.
-		const [newest] = [...matches].sort((a, b) => (b.updated_at ?? 0) - (a.updated_at ?? 0));
-		return { type: contact.role, id: newest.id, source: 'found', matches: matches.length };
-	}
+	const found = await searchContact(client, contact);
+	if (found) return found;
 	const label = contact.field === 'email' ? 'email' : 'external user ID';
 	if (!contact.createIfMissing) {
 		throw client.failure(
@@ -35,12 +32,49 @@ async function findOrCreateContact(
 			'Turn on "Create Contact If Missing" to create it, or check the Contact Role: one email can belong to a user and a lead.',
 		);
 	}
-	const created = await client.send(requests.createContact(contact));
+	const createCall = { ...requests.createContact(contact), acceptStatuses: [409] };
+	const created = await client.send(createCall);
+	if (created.statusCode === 409) return await existingAfterConflict(client, contact, createCall, created);
 	const id = (created.body as { id?: unknown })?.id;
 	if (typeof id !== 'string') {
 		throw client.failure('Intercom created the contact but returned no contact ID');
 	}
-	return { type: contact.role, id, source: 'created' };
+	return { type: contact.role, id, source: 'created', recent: true };
+}
+
+async function searchContact(
+	client: ProviderClient,
+	contact: Extract<ContactReference, { mode: 'lookup' }>,
+): Promise<ResolvedContact | undefined> {
+	const search = await client.send(requests.searchContacts(contact.field, contact.value));
+	const matches = contactsFromSearch(search.body).filter((candidate) => candidate.role === contact.role);
+	if (matches.length === 0) return undefined;
+	// Several contacts with one role (e.g. duplicate leads): the most recently updated one is the
+	// one a person would pick; the output says how many there were.
+	const [newest] = [...matches].sort((a, b) => (b.updated_at ?? 0) - (a.updated_at ?? 0));
+	return { type: contact.role, id: newest.id, source: 'found', matches: matches.length };
+}
+
+/**
+ * Another execution created the contact a moment ago: it is not searchable yet (Intercom indexes
+ * new contacts late), and creating it answers 409 "A contact matching those details already
+ * exists with id=…". Use that contact: the id from the message, else search again after the same
+ * short waits that cover Intercom's lag for new contacts.
+ */
+async function existingAfterConflict(
+	client: ProviderClient,
+	contact: Extract<ContactReference, { mode: 'lookup' }>,
+	call: HttpCall,
+	conflict: HttpResult,
+): Promise<ResolvedContact> {
+	const id = contactIdFromConflict(conflict.body);
+	if (id) return { type: contact.role, id, source: 'found', recent: true };
+	for (const waitMs of NEW_CONTACT_RETRY_WAITS_MS) {
+		await client.wait(waitMs);
+		const found = await searchContact(client, contact);
+		if (found) return { ...found, recent: true };
+	}
+	throw client.reject(call, conflict);
 }
 
 async function resolveContact(client: ProviderClient, contact: ContactReference): Promise<ResolvedContact> {
@@ -54,7 +88,7 @@ async function resolveContact(client: ProviderClient, contact: ContactReference)
 
 async function createForContact(client: ProviderClient, params: IntercomParams, contact: ResolvedContact) {
 	// A 404 means nothing was created, so for a contact created moments ago it is safe to retry.
-	const justCreated = contact.source === 'created';
+	const justCreated = contact.recent === true;
 	const call = { ...requests.createConversation(params, { type: contact.type, id: contact.id }), acceptStatuses: justCreated ? [404] : [] };
 	for (let attempt = 0; ; attempt++) {
 		const result = await client.send(call);
@@ -71,10 +105,17 @@ export const intercomProvider: ProviderDefinition<IntercomParams> = {
 	credentialType: 'intercomConversationApi',
 	properties: intercomProperties,
 	schema: intercomSchema,
-	// Intercom allows 10,000 calls per minute per app, enforced in 10-second windows (~167 each),
-	// and reports the quota in X-RateLimit-Remaining / X-RateLimit-Reset, which the scheduler
-	// follows once seen. 166 keeps a margin for rounding.
-	rateLimit: { defaultConcurrency: 5, window: { requests: 166, perMs: 10_000 } },
+	// "10,000 API calls per minute per app and 25,000 per minute per workspace", spread over
+	// 10-second windows: 1,666 per window (10,000 / 6, rounded down). Source:
+	// https://developers.intercom.com/docs/references/rest-api/errors/rate-limiting
+	// Some apps get lower limits; X-RateLimit-Limit/-Remaining/-Reset say the real figures, and
+	// the quota follows them once seen.
+	rateLimit: { defaultConcurrency: 5, window: { requests: 1666, perMs: 10_000 } },
+	errorHints: {
+		credential: 'the access token may be wrong, revoked, or from a workspace in another region',
+		host: 'Region or Base URL Override',
+	},
+	credentialTarget: intercomTarget,
 	parseError: parseIntercomError,
 	retryAfterMs: intercomRetryAfterMs,
 	async createConversation(client, params) {

@@ -12,6 +12,7 @@ export function searchContacts(field: 'email' | 'external_id', value: string): H
 			pagination: { per_page: 50 },
 		},
 		purpose: `search Intercom contacts by ${field === 'email' ? 'email' : 'external ID'}`,
+		creates: false,
 	};
 }
 
@@ -25,6 +26,7 @@ export function createContact(contact: Extract<ContactReference, { mode: 'lookup
 			...(contact.name !== undefined ? { name: contact.name } : {}),
 		},
 		purpose: 'create the Intercom contact',
+		creates: true,
 	};
 }
 
@@ -44,7 +46,6 @@ export function createConversation(
 			...(params.brandId !== undefined ? { brand_id: params.brandId } : {}),
 		},
 		purpose: 'create the Intercom conversation',
+		creates: true,
 	};
 }
-
-export const identifyAdmin: HttpCall = { method: 'GET', path: '/me', purpose: 'identify the Intercom admin' };

@@ -1,4 +1,4 @@
-import { headerValue } from '../../shared/transport';
+import { headerValue } from '../../shared/rateLimitHeaders';
 import type { HttpResult, ProviderErrorDetails } from '../../shared/provider';
 
 interface IntercomErrorList {
@@ -69,4 +69,10 @@ export function readCreatedMessage(body: unknown): IntercomMessage {
 		description:
 			'The conversation may or may not have been created: check Intercom before running the item again. It was not sent again.',
 	});
+}
+
+/** The existing contact's id from a 409 "A contact matching those details already exists with id=…". */
+export function contactIdFromConflict(body: unknown): string | undefined {
+	const { message } = parseIntercomError({ statusCode: 409, headers: {}, body });
+	return /\bid=([0-9a-zA-Z]{24})\b/.exec(message ?? '')?.[1];
 }

@@ -1,6 +1,7 @@
 import type { ProviderDefinition } from '../../shared/provider';
 import { reamazeProperties } from './description';
-import { reamazeListSearch, REAMAZE_CREDENTIAL_TYPE } from './listSearch';
+import { reamazeTarget } from './host';
+import { reamazeSearchChannels } from './listSearch';
 import * as requests from './request';
 import { parseReamazeError, readConversation } from './response';
 import { reamazeSchema, type ReamazeParams } from './schema';
@@ -9,13 +10,20 @@ export const reamazeProvider: ProviderDefinition<ReamazeParams> = {
 	id: 'reamaze',
 	displayName: 'Re:amaze',
 	description: 'Open a Re:amaze conversation in a channel, from a customer found or created by email',
-	credentialType: REAMAZE_CREDENTIAL_TYPE,
+	credentialType: 'reamazeConversationApi',
 	properties: reamazeProperties,
 	schema: reamazeSchema,
 	// Re:amaze limits each API token per minute without publishing the number: stay gentle.
 	rateLimit: { defaultConcurrency: 3 },
+	errorHints: {
+		credential: 'the login email or the API token is wrong (Re:amaze answers 403 for a bad login, like 401)',
+		host: 'Brand or Base URL Override',
+		// An API client documents "403 (bad username/password)" for Re:amaze.
+		credentialRejectedStatuses: [401, 403],
+	},
+	credentialTarget: reamazeTarget,
 	parseError: parseReamazeError,
-	listSearch: reamazeListSearch,
+	listSearch: { reamazeSearchChannels },
 	async createConversation(client, params) {
 		const response = await client.send(requests.createConversation(params));
 		const conversation = readConversation(response.body);

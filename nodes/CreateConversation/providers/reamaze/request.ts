@@ -9,7 +9,12 @@ export function createConversation(params: ReamazeParams): HttpCall {
 	const message: IDataObject = {
 		body: params.body,
 		...(params.recipients !== undefined ? { recipients: params.recipients } : {}),
-		...(params.suppressNotification !== undefined ? { suppress_notification: params.suppressNotification } : {}),
+		// Re:amaze's own pages spell this flag both ways (the conversation page in one copy and the
+		// request document: suppress_notification; another copy and the messages endpoint:
+		// suppress_notifications). Both are sent with the same value.
+		...(params.suppressNotification !== undefined
+			? { suppress_notification: params.suppressNotification, suppress_notifications: params.suppressNotification }
+			: {}),
 		...(params.suppressAutoresolve !== undefined ? { suppress_autoresolve: params.suppressAutoresolve } : {}),
 		...(params.attachmentUrl !== undefined ? { attachment: params.attachmentUrl } : {}),
 	};
@@ -34,9 +39,10 @@ export function createConversation(params: ReamazeParams): HttpCall {
 			},
 		},
 		purpose: 'create the Re:amaze conversation',
+		creates: true,
 	};
 }
 
 export function listChannels(page: number): HttpCall {
-	return { method: 'GET', path: '/channels', qs: { page }, purpose: 'list the Re:amaze channels' };
+	return { method: 'GET', path: '/channels', qs: { page }, purpose: 'list the Re:amaze channels', creates: false };
 }

@@ -24,6 +24,11 @@ export const REEVOO_VEHICLE_ATTRIBUTES: INodeProperties[] = [
 
 export const REEVOO_SEARCH_RETAILERS = 'reevooSearchRetailers';
 
+/**
+ * No Locale field: `locale` was removed from Reevoo's conversations#create docs in 2016 (docs
+ * repository commit "Remove locale parameter from conversations#create docs"). A workflow saved
+ * with the old `reevooLocale` keeps working: the item loop reads only this panel's fields.
+ */
 export const reevooProperties: INodeProperties[] = [
 	{
 		displayName: 'Retailer',
@@ -129,13 +134,5 @@ export const reevooProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		description: 'First name of the shopper. Empty lets Reevoo use its default, "A shopper".',
-	},
-	{
-		displayName: 'Locale',
-		name: 'reevooLocale',
-		type: 'string',
-		default: '',
-		placeholder: 'en-GB',
-		description: 'Language and country of the question, e.g. en-GB. Empty leaves it out.',
 	},
 ];

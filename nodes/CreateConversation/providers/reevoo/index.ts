@@ -1,6 +1,7 @@
 import type { ProviderDefinition } from '../../shared/provider';
 import { REEVOO_SEARCH_RETAILERS, reevooProperties } from './description';
-import { REEVOO_CREDENTIAL_TYPE, reevooSearchRetailers } from './listSearch';
+import { reevooTarget } from './host';
+import { reevooSearchRetailers } from './listSearch';
 import * as requests from './request';
 import { describeNotFound, parseReevooError } from './response';
 import { reevooSchema, type ReevooParams } from './schema';
@@ -9,11 +10,13 @@ export const reevooProvider: ProviderDefinition<ReevooParams> = {
 	id: 'reevoo',
 	displayName: 'Reevoo',
 	description: 'Ask a Reevoo retailer\'s owners a question about a product (queued, no ID returned)',
-	credentialType: REEVOO_CREDENTIAL_TYPE,
+	credentialType: 'reevooConversationApi',
 	properties: reevooProperties,
 	schema: reevooSchema,
 	// Reevoo publishes no rate limit; a few in flight, and 429s are waited out as asked.
 	rateLimit: { defaultConcurrency: 3 },
+	errorHints: { credential: 'the API key or the API secret is wrong', host: 'Base URL Override' },
+	credentialTarget: reevooTarget,
 	parseError: parseReevooError,
 	listSearch: { [REEVOO_SEARCH_RETAILERS]: reevooSearchRetailers },
 	async createConversation(client, params) {

@@ -1,22 +1,12 @@
-import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import type { INodeListSearchResult } from 'n8n-workflow';
 
+import type { ProviderClient } from '../../shared/provider';
 import { listOrganisations } from './request';
 import { organisationsFrom } from './response';
 
-export const REEVOO_CREDENTIAL_TYPE = 'reevooConversationApi';
-
 /** The retailers this API key may use, for the Retailer list; filtered by trkref or name. */
-export async function reevooSearchRetailers(
-	this: ILoadOptionsFunctions,
-	filter?: string,
-): Promise<INodeListSearchResult> {
-	const body: unknown = await this.helpers.httpRequestWithAuthentication.call(this, REEVOO_CREDENTIAL_TYPE, {
-		method: listOrganisations.method,
-		url: listOrganisations.path,
-		headers: { Accept: 'application/json' },
-		json: true,
-		disableFollowRedirect: true,
-	});
+export async function reevooSearchRetailers(client: ProviderClient, filter?: string): Promise<INodeListSearchResult> {
+	const { body } = await client.send(listOrganisations);
 	const wanted = filter?.trim().toLowerCase() ?? '';
 	const results = organisationsFrom(body)
 		.filter(

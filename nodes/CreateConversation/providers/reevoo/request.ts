@@ -9,6 +9,7 @@ export const listOrganisations: HttpCall = {
 	method: 'GET',
 	path: '/v4/organisations',
 	purpose: 'list the Reevoo retailers',
+	creates: false,
 };
 
 export function conversationBody(params: ReevooParams): IDataObject {
@@ -29,7 +30,6 @@ export function conversationBody(params: ReevooParams): IDataObject {
 		...(params.firstName !== undefined ? { first_name: params.firstName } : {}),
 		email: params.email,
 		question: params.question,
-		...(params.locale !== undefined ? { locale: params.locale } : {}),
 	};
 }
 
@@ -39,6 +39,7 @@ export function createConversation(params: ReevooParams): HttpCall {
 		path: `/v4/organisations/${encodeURIComponent(params.trkref)}/conversations`,
 		body: conversationBody(params),
 		purpose: 'create the Reevoo conversation',
+		creates: true,
 		// Both are answered with a message naming the retailer or product (see index.ts).
 		acceptStatuses: [404],
 	};

@@ -52,9 +52,6 @@ const shared = {
 	reevooEmail: email(),
 	reevooQuestion: requiredText(),
 	reevooFirstName: optionalText(255),
-	reevooLocale: optionalText().refine((value) => value === undefined || /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/.test(value.trim()), {
-		message: 'must be a locale like en-GB',
-	}),
 };
 
 const oneLine = (what: string) => identifier(/^[^\r\n]{1,255}$/, `must be one line of at most 255 characters (${what})`);
@@ -90,7 +87,6 @@ export const reevooSchema = z
 			email: raw.reevooEmail,
 			question: raw.reevooQuestion,
 			firstName: raw.reevooFirstName,
-			locale: raw.reevooLocale?.trim(),
 		};
 	});
 
@@ -104,5 +100,4 @@ export interface ReevooParams {
 	email: string;
 	question: string;
 	firstName?: string;
-	locale?: string;
 }

@@ -11,10 +11,10 @@ export const zapProperties: INodeProperties[] = [
 			'The 24-character ZAP user ID the support conversation is for. Leave empty to use the account of the credential.',
 	},
 	{
-		displayName: 'Options',
+		displayName: 'Additional Fields',
 		name: 'zapOptions',
 		type: 'collection',
-		placeholder: 'Add Option',
+		placeholder: 'Add Field',
 		default: {},
 		options: [
 			{

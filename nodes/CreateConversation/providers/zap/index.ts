@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ProviderClient, ProviderDefinition } from '../../shared/provider';
 import { zapProperties } from './description';
+import { zapTarget } from './host';
 import * as requests from './request';
 import { conversationIdOf, parseZapError, readConversation, userIdFromToken } from './response';
 import { ZAP_USER_ID, zapSchema, type ZapParams } from './schema';
@@ -30,8 +31,14 @@ export const zapProvider: ProviderDefinition<ZapParams> = {
 	schema: zapSchema,
 	// ZAP publishes no rate limit; a few in flight, and 429s are learned from Retry-After.
 	rateLimit: { defaultConcurrency: 3 },
-	// The login credential's token expires after a day: n8n logs in again after a 401 and resends.
-	renewsCredentialOn401: true,
+	errorHints: {
+		credential: 'the access token may be wrong or expired (about a day), or the email/username and password wrong',
+		host: 'Environment or Base URL Override',
+	},
+	credentialTarget: zapTarget,
+	// A login's token expires after a day: n8n logs in again after a 401 and resends. A pasted
+	// access token cannot be renewed, so its 401 is final and nothing is sent twice.
+	renewsCredentialOn401: (credentials) => credentials.authMode === 'login',
 	parseError: parseZapError,
 	async createConversation(client, params) {
 		const userId = params.userId ?? (await authenticatedUserId(client));

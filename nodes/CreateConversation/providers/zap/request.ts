@@ -7,6 +7,7 @@ export const currentUser: HttpCall = {
 	method: 'GET',
 	path: '/v1/users/token',
 	purpose: 'read the ZAP account of the credential',
+	creates: false,
 };
 
 export function createConversation(params: ZapParams, userId: string): HttpCall {
@@ -17,5 +18,6 @@ export function createConversation(params: ZapParams, userId: string): HttpCall 
 		...(params.guestId !== undefined ? { headers: { 'guest-id': params.guestId } } : {}),
 		body: { userId },
 		purpose: 'create the ZAP support conversation',
+		creates: true,
 	};
 }

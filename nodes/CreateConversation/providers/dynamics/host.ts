@@ -1,9 +1,43 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { CredentialConfigurationError, isDnsLabel, isGuid, resolveBaseUrl } from '../../shared/hosts';
+import { BASE_URL_OVERRIDE, CredentialConfigurationError, isDnsLabel, isGuid, resolveBaseUrl, type HostRule } from '../../shared/hosts';
 import type { CredentialTarget } from '../../shared/provider';
 
+/**
+ * Everything that turns the Dynamics credential's fields into hosts: the Entra token URL, the
+ * token scope and the messaging host. It is the one definition of them: the node validates with
+ * it, and the credential's hidden expressions (n8n-core runs no code for OAuth2 credentials) are
+ * generated from the same templates and host rules (`credentialExpressions`).
+ */
+
 export const DYNAMICS_DEFAULT_AUTHORITY = 'https://login.microsoftonline.com';
+
+/**
+ * Microsoft Entra sign-in hosts of the public and national clouds (Microsoft's "National clouds"
+ * page): the client secret is only ever sent to one of these (or to loopback, for the sandbox).
+ */
+export const ENTRA_AUTHORITY_HOSTS = [
+	'login.microsoftonline.com',
+	'login.microsoftonline.us',
+	'login.chinacloudapi.cn',
+	'login.partner.microsoftonline.cn',
+] as const;
+
+export const AUTHORITY_RULE: HostRule = { field: 'Authority Host', hosts: ENTRA_AUTHORITY_HOSTS };
+
+/** The bearer token only goes to Microsoft's messaging hosts. */
+export const MESSAGING_RULE: HostRule = { field: BASE_URL_OVERRIDE, domains: ['omnichannelengagementhub.com'] };
+
+/** `{name}` placeholders are filled with validated parts only. */
+export const TEMPLATES = {
+	tokenUrl: '{authority}/{tenantId}/oauth2/v2.0/token',
+	scope: 'https://{organizationIdCompact}-c.{scopeZone}.dynamics.com/.default',
+	messagingBaseUrl: 'https://m-{organizationId}.{messagingGeo}.omnichannelengagementhub.com',
+} as const;
+
+export function fillTemplate(template: string, values: Record<string, string>): string {
+	return template.replace(/\{(\w+)\}/g, (_, name: string) => values[name]);
+}
 
 /** Non-secret credential fields, validated; the secret is never read here. */
 export interface DynamicsCredentialParts {
@@ -15,6 +49,7 @@ export interface DynamicsCredentialParts {
 	authority: string;
 	baseUrl: string;
 	scope: string;
+	tokenUrl: string;
 }
 
 function text(value: unknown): string {
@@ -43,8 +78,8 @@ function label(credentials: ICredentialDataDecryptedObject, field: string, name:
 
 /**
  * Checks every field the credential's hidden expressions also check, with the shared host rules,
- * and derives the messaging host. The expressions only make a bad credential fail safely; this
- * makes it fail clearly, before any request (token or API) is sent.
+ * and derives the hosts. The expressions only make a bad credential fail safely; this makes it
+ * fail clearly, before any request (token or API) is sent.
  */
 export function dynamicsCredentialParts(credentials: ICredentialDataDecryptedObject): DynamicsCredentialParts {
 	const tenantId = guid(credentials, 'tenantId', 'Tenant ID');
@@ -57,11 +92,8 @@ export function dynamicsCredentialParts(credentials: ICredentialDataDecryptedObj
 	if (/[\u0000-\u001f\u007f]/.test(scopeOverride)) {
 		throw new CredentialConfigurationError('The credential\'s Scope Override must be one line of scopes separated by spaces.');
 	}
-	const authority = resolveAuthority(credentials.authorityHost);
-	const baseUrl = resolveBaseUrl(
-		credentials.baseUrl,
-		`https://m-${organizationId}.${messagingGeo}.omnichannelengagementhub.com`,
-	);
+	const authority = resolveBaseUrl(credentials.authorityHost, DYNAMICS_DEFAULT_AUTHORITY, AUTHORITY_RULE);
+	const values = { authority, tenantId, organizationId, organizationIdCompact: organizationId.replace(/-/g, ''), scopeZone, messagingGeo };
 	return {
 		tenantId,
 		organizationId,
@@ -69,24 +101,14 @@ export function dynamicsCredentialParts(credentials: ICredentialDataDecryptedObj
 		messagingGeo,
 		scopeZone,
 		authority,
-		baseUrl,
-		scope: scopeOverride || `https://${organizationId.replace(/-/g, '')}-c.${scopeZone}.dynamics.com/.default`,
+		baseUrl: resolveBaseUrl(credentials.baseUrl, fillTemplate(TEMPLATES.messagingBaseUrl, values), MESSAGING_RULE),
+		scope: scopeOverride || fillTemplate(TEMPLATES.scope, values),
+		tokenUrl: fillTemplate(TEMPLATES.tokenUrl, values),
 	};
 }
 
-/** The shared host rules, with messages that name the Authority Host field. */
-function resolveAuthority(value: unknown): string {
-	let problem: string | undefined;
-	try {
-		return resolveBaseUrl(value, DYNAMICS_DEFAULT_AUTHORITY);
-	} catch (error) {
-		problem = (error as Error).message;
-	}
-	throw new CredentialConfigurationError(problem.replace(/Base URL Override/g, 'Authority Host'));
-}
-
 /** The `credentialTarget` hook: messaging host plus the two routing headers every call needs. */
-export function dynamicsCredentialTarget(credentials: ICredentialDataDecryptedObject): CredentialTarget {
+export function dynamicsTarget(credentials: ICredentialDataDecryptedObject): CredentialTarget {
 	const parts = dynamicsCredentialParts(credentials);
 	return {
 		baseUrl: parts.baseUrl,
