@@ -5,6 +5,8 @@ import { bearerToken, WindowLimiter, type ProviderEmulator, type Reply, type Rou
 import { intercomSchemas } from './openapi.ts';
 
 export const INTERCOM_TEST_TOKEN = 'intercom-test-token-5f3c9a';
+/** A second app's token: Intercom limits each app on its own. */
+export const INTERCOM_TEST_TOKEN_2 = 'intercom-test-token-2-b81d07';
 
 const VERSIONS = new Set(['1.0', '1.1', '1.2', '1.3', '1.4', '2.0', '2.1', '2.2', '2.3', '2.4', '2.5', '2.6', '2.7', '2.8', '2.9', '2.10', '2.11', '2.12', '2.13', '2.14', '2.15', '2.16', 'Unstable']);
 
@@ -48,7 +50,7 @@ function errorList(status: number, code: string, message: string, headers?: Reco
 export class IntercomEmulator implements ProviderEmulator {
 	readonly name = 'intercom';
 
-	tokens = new Set([INTERCOM_TEST_TOKEN]);
+	tokens = new Set([INTERCOM_TEST_TOKEN, INTERCOM_TEST_TOKEN_2]);
 
 	contacts: IntercomContact[] = [];
 
@@ -57,7 +59,29 @@ export class IntercomEmulator implements ProviderEmulator {
 	/** Conversations per (contact, body): more than one means a duplicate was created. */
 	readonly createsByKey = new Map<string, number>();
 
+	/** One quota for every token (a simple test setting). */
 	limiter?: WindowLimiter;
+
+	/** Intercom's own way: every app (token) has its quota, `limit` per `windowMs`. */
+	perTokenLimit?: { limit: number; windowMs: number };
+
+	private readonly tokenLimiters = new Map<string, WindowLimiter>();
+
+	/** The quota that applies to a token, if any. */
+	limiterFor(token: string): WindowLimiter | undefined {
+		if (!this.perTokenLimit) return this.limiter;
+		let limiter = this.tokenLimiters.get(token);
+		if (!limiter) {
+			limiter = new WindowLimiter(this.perTokenLimit.limit, this.perTokenLimit.windowMs);
+			this.tokenLimiters.set(token, limiter);
+		}
+		return limiter;
+	}
+
+	/** 429s answered so far, over every token. */
+	get rejected(): number {
+		return (this.limiter?.rejected ?? 0) + [...this.tokenLimiters.values()].reduce((sum, limiter) => sum + limiter.rejected, 0);
+	}
 
 	/** New contacts are invisible to search for this long (Intercom indexes asynchronously). */
 	searchLagMs = 0;
@@ -73,11 +97,13 @@ export class IntercomEmulator implements ProviderEmulator {
 	}
 
 	reset(): void {
-		this.tokens = new Set([INTERCOM_TEST_TOKEN]);
+		this.tokens = new Set([INTERCOM_TEST_TOKEN, INTERCOM_TEST_TOKEN_2]);
 		this.contacts = [];
 		this.created.length = 0;
 		this.createsByKey.clear();
 		this.limiter = undefined;
+		this.perTokenLimit = undefined;
+		this.tokenLimiters.clear();
 		this.searchLagMs = 0;
 		this.newContactLagMs = 0;
 		this.schemaViolations.length = 0;
@@ -107,20 +133,21 @@ export class IntercomEmulator implements ProviderEmulator {
 	}
 
 	handle(request: RouteRequest): Reply {
-		const rate = this.limiter?.take();
+		// Intercom sends no quota headers to requests without valid credentials.
+		const token = bearerToken(request.headers);
+		if (!token || !this.tokens.has(token)) return errorList(401, 'unauthorized', 'Access Token Invalid');
+		const limiter = this.limiterFor(token);
+		const rate = limiter?.take();
 		const rateHeaders: Record<string, string> | undefined =
-			rate && this.limiter
+			rate && limiter
 				? {
-						'x-ratelimit-limit': String(this.limiter.limit),
+						'x-ratelimit-limit': String(limiter.limit),
 						'x-ratelimit-remaining': String(rate.remaining),
 						'x-ratelimit-reset': String(Math.ceil(rate.resetAt / 1000)),
 					}
 				: undefined;
-
-		const token = bearerToken(request.headers);
-		if (!token || !this.tokens.has(token)) return errorList(401, 'unauthorized', 'Access Token Invalid', rateHeaders);
 		if (rate && !rate.allowed) {
-			return errorList(429, 'rate_limit_exceeded', 'Exceeded rate limit of requests per 10 seconds', rateHeaders);
+			return errorList(429, 'rate_limit_exceeded', `Exceeded rate limit of ${limiter!.limit} in ${limiter!.windowMs / 1000}_seconds`, rateHeaders);
 		}
 		const version = request.headers['intercom-version'];
 		if (version !== undefined && !VERSIONS.has(version)) {

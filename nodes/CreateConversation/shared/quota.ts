@@ -250,9 +250,11 @@ export class Quota {
 	 * estimate; answers then say the real figures.
 	 */
 	private rollOver(now: number): void {
-		const windowMs = this.observedWindowMs ?? this.policy.window?.perMs;
 		const limit = this.windowLimit ?? this.policy.window?.requests;
-		if (!windowMs || limit === undefined) {
+		// The window's length is learnt from consecutive resets; until then the provider's
+		// published one, or a guess that the next answer corrects.
+		const windowMs = this.observedWindowMs ?? this.policy.window?.perMs ?? DEFAULT_WINDOW_MS;
+		if (limit === undefined) {
 			this.lastSeqInWindow = Number.POSITIVE_INFINITY;
 			this.windowResetAt = 0;
 			return;
