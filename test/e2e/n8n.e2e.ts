@@ -27,6 +27,7 @@ import {
 	type ProviderId,
 } from './sandbox.ts';
 import { scenarios, type Scenario } from './scenarios.ts';
+import { burstWorkflow, fireBurst, warmUp } from './burst.ts';
 
 const ROOT = resolve(__dirname, '..', '..');
 const MINUTE = 60_000;
@@ -56,6 +57,8 @@ async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
 }
 
 const WORKFLOW_ID = 'e2eAllProviders';
+const BURST_WORKFLOW_ID = 'e2eBurstRegular1';
+const BURST_PATH = 'burst-regular';
 
 async function poll<T>(probe: () => T | undefined, timeoutMs = 15_000): Promise<T | undefined> {
 	const deadline = Date.now() + timeoutMs;
@@ -146,7 +149,7 @@ beforeAll(async () => {
 		exampleIds.set(file, id);
 		return { ...JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8')), id };
 	});
-	await timed('import:workflow', () => importWorkflows([allProvidersWorkflow(), ...examples]));
+	await timed('import:workflow', () => importWorkflows([allProvidersWorkflow(), burstWorkflow(BURST_WORKFLOW_ID, BURST_PATH), ...examples]));
 	run = await timed('execute', () => driver.executeWorkflow(env, WORKFLOW_ID, { timeoutMs: 3 * MINUTE }));
 	client = await timed('n8n start', () => driver.startN8n(env));
 	// what the editor loads: every node type n8n registered (same content as `n8n export:nodes`,
@@ -340,4 +343,33 @@ describe('examples/', () => {
 		const sandbox = await (await fetch(`${emulator.url}/`)).text();
 		expect(sandbox).toContain('e2e form example');
 	});
+});
+
+describe('a burst of webhook executions, one n8n process (regular mode)', () => {
+	const COUNT = 200;
+	const LIMIT = 25;
+	const WINDOW_MS = 3000;
+
+	test(`${COUNT} webhook executions at once under ${LIMIT} creates per window: every one succeeds, each conversation exists once, 429s <= 5%, wall time <= 1.15x the floor`, async () => {
+		const current = await client!.rest('GET', `/workflows/${BURST_WORKFLOW_ID}`);
+		const activated = await client!.rest('POST', `/workflows/${BURST_WORKFLOW_ID}/activate`, { versionId: current.data.versionId });
+		expect(activated.status).toBe(200);
+		// activation registers the webhook shortly after the REST call answers
+		for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
+			const probe = await fetch(`${client!.baseUrl}/webhook/${BURST_PATH}`, { method: 'GET' });
+			if (probe.status !== 404) break;
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+		await warmUp(emulator, client!.baseUrl, BURST_PATH);
+		const burst = await timed('burst (regular mode)', () => fireBurst(emulator, client!.baseUrl, { count: COUNT, limit: LIMIT, windowMs: WINDOW_MS, path: BURST_PATH }));
+		process.stdout.write(`regular-mode burst: ${JSON.stringify({ ...burst, statuses: undefined, answered: undefined })}\n`);
+		expect(burst.failures).toEqual([]);
+		expect(burst.statuses.every((status) => status === 200)).toBe(true);
+		expect(burst.answered.every((id) => typeof id === 'string')).toBe(true);
+		expect(burst.lost).toEqual([]);
+		expect(burst.created).toBe(COUNT);
+		expect(burst.duplicates).toBe(0);
+		expect(burst.status429).toBeLessThanOrEqual(COUNT * 0.05);
+		expect(burst.wallMs).toBeLessThanOrEqual(burst.floorMs * 1.15);
+	}, 3 * MINUTE);
 });
