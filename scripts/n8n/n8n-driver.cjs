@@ -586,4 +586,4 @@ async function testCredential(client, credential, { save = true, keep = false } 
 	}
 }
 
-module.exports = { DEFAULT_CLI_TIMEOUT_MS, DEFAULT_START_TIMEOUT_MS, OWNER, killAll, getFreePort, newId, runProcess, createUserFolder, removeUserFolder, n8nEnv, buildEnv, runN8n, installCommunityPackage, importCredentials, importWorkflow, extractRunData, executeWorkflow, nodeItems, nodeError, exportNodes, startN8n, testCredential };
+module.exports = { DEFAULT_CLI_TIMEOUT_MS, DEFAULT_START_TIMEOUT_MS, OWNER, killAll, track, killGroup, httpRequest, getFreePort, newId, runProcess, createUserFolder, removeUserFolder, n8nEnv, buildEnv, runN8n, installCommunityPackage, importCredentials, importWorkflow, extractRunData, executeWorkflow, nodeItems, nodeError, exportNodes, startN8n, testCredential };
