@@ -294,6 +294,21 @@ describe('token failures', () => {
 	});
 });
 
+describe('one token per process', () => {
+	test('executions that start together with the same credential share one Entra token', async () => {
+		const store = new CredentialStore();
+		store.add(TYPE, credentialData());
+		const runs = await Promise.all(
+			Array.from({ length: 6 }, (_, index) =>
+				runNode({ credentialStore: store, items: [{ customer: `together-${index}`, message: 'x' }], parameters: parameters() }),
+			),
+		);
+		expect(runs.map((run) => run.error)).toEqual(runs.map(() => undefined));
+		expect(dynamics.created).toHaveLength(6);
+		expect(dynamics.tokensIssued).toBe(1);
+	});
+});
+
 describe('an active conversation is reused (isNew: false)', () => {
 	test('the start message is delivered with the message endpoint', async () => {
 		const active = dynamics.addActiveConversation('crm-7');
