@@ -23,8 +23,10 @@ test('requests start in arrival order; a request retried after a 429 keeps its p
 test('a window the headers say is used up holds the next request until its reset, then releases at most the limit', async () => {
 	const quota = new Quota({ defaultConcurrency: 10 });
 	const resetAt = later(400);
-	const first = await line(quota);
-	first.release({ status: 200, signal: { remaining: 0, resetAt, limit: 3 } });
+	// Our three requests use the window up: the answers say 2, 1, then 0 remaining.
+	const own = await Promise.all([line(quota), line(quota), line(quota)]);
+	own.forEach((ticket, index) => ticket.release({ status: 200, signal: { remaining: 2 - index, resetAt, limit: 3 } }));
+	expect(quota.state.shared).toBe(false);
 	const started: number[] = [];
 	const controller = new AbortController();
 	const waiting = Array.from({ length: 5 }, () =>

@@ -10,11 +10,11 @@ import type { RateLimitSignal } from './rateLimitHeaders';
  *
  * A request starts only when all of these allow it:
  * - **Hold**: after a 429 nobody sends before the provider's retry time.
- * - **Window**: quota headers say how many requests are left until the window resets. The
- *   answer to request `s` saying `remaining = R` means requests up to number `s + R` fit; later
- *   ones wait for the reset (requests in flight are counted, so a burst cannot overshoot). At a
- *   reset the waiting requests are released in arrival order, at most as many as the window
- *   allows minus those still in flight; the others keep waiting without sending.
+ * - **Window**: quota headers say how many requests are left until the window resets: the least
+ *   `remaining` of the window, minus the requests still in flight, may start; later ones wait
+ *   for the reset, so a burst cannot overshoot. At a reset the waiting requests are released in
+ *   arrival order, at most as many as the window allows minus those still in flight; the others
+ *   keep waiting without sending.
  * - **Shared windows**: when answers show that someone else uses the same quota (another queue
  *   worker, another tool), the window is not burst but spread: each start is spaced by the time
  *   left over the requests left, keeping one in reserve. Several processes doing this together
@@ -128,8 +128,18 @@ export class Quota {
 	/** Requests with a sequence number up to this fit in the current window. */
 	private lastSeqInWindow = Number.POSITIVE_INFINITY;
 
-	/** `s + R` of the window's first answer: when later answers fall well below it, others use the quota. */
-	private firstBoundInWindow = Number.POSITIVE_INFINITY;
+	/** The least `remaining` the provider announced for the current window. */
+	private remainingInWindow = Number.POSITIVE_INFINITY;
+
+	/**
+	 * Requests started before this sequence number were answered before the window began: the
+	 * window counts at most `started - windowStartSeq` of ours. When the provider says it counted
+	 * more, someone else spends the same quota.
+	 */
+	private windowStartSeq = 0;
+
+	/** The current window was entered by `rollOver` (not yet confirmed by an answer). */
+	private rolledOver = false;
 
 	private windowLimit?: number;
 
@@ -265,7 +275,8 @@ export class Quota {
 		// before its first answer says what is left.
 		const allowance = limit - this.inFlight;
 		this.lastSeqInWindow = this.started + (this.sharedUntil > now ? Math.min(allowance, this.concurrency) : allowance);
-		this.firstBoundInWindow = Number.POSITIVE_INFINITY;
+		this.windowStartSeq = this.started - this.inFlight;
+		this.rolledOver = true;
 	}
 
 	/** The current window's end is the provider's own figure, not an estimate after a reset. */
@@ -340,24 +351,32 @@ export class Quota {
 		this.headersSeen = true;
 		this.recentStarts.length = 0;
 		if (signal.limit !== undefined) this.windowLimit = signal.limit;
-		const bound = seq + signal.remaining;
 		if (signal.resetAt > this.confirmedResetAt) {
 			if (this.confirmedResetAt > 0) {
 				const length = signal.resetAt - this.confirmedResetAt;
 				this.observedWindowMs = Math.min(this.observedWindowMs ?? length, length);
+				// The provider's window turned before ours did (clocks differ): count every request
+				// not yet answered as ours in it.
+				if (!this.rolledOver) this.windowStartSeq = Math.max(0, seq - 1 - this.inFlight);
 			}
+			this.rolledOver = false;
 			this.confirmedResetAt = signal.resetAt;
 			this.windowResetAt = signal.resetAt;
-			this.lastSeqInWindow = bound;
-			this.firstBoundInWindow = bound;
+			this.remainingInWindow = signal.remaining;
+		} else if (signal.resetAt === this.confirmedResetAt && this.windowResetAt === this.confirmedResetAt) {
+			this.remainingInWindow = Math.min(this.remainingInWindow, signal.remaining);
+		} else {
+			// An answer from a window we have already rolled past says nothing about the new one.
 			return;
 		}
-		// An answer from a window we have already rolled past says nothing about the new one.
-		if (signal.resetAt !== this.confirmedResetAt || this.windowResetAt !== this.confirmedResetAt) return;
-		this.lastSeqInWindow = Math.min(this.lastSeqInWindow, bound);
-		// Alone, `s + R` stays the same over a window (give or take the requests in flight that
-		// overtook each other); lower means requests we did not send were counted.
-		if (bound < this.firstBoundInWindow - Math.max(this.concurrency, this.inFlight + 1)) this.markShared(now);
+		// The smallest `remaining` of the window reflects every request the provider processed up to
+		// it, in whatever order they arrived; those still in flight may not be in it yet, so they
+		// are counted against it. Exact once nothing is in flight, never more than allowed.
+		this.lastSeqInWindow = this.started + this.remainingInWindow - this.inFlight;
+		// The provider counted `limit - remaining` requests in this window; we cannot have sent
+		// more than we started since it began. More means others use the same quota.
+		const limit = this.windowLimit;
+		if (limit !== undefined && limit - signal.remaining > this.started - this.windowStartSeq + 1) this.markShared(now);
 	}
 
 	private markShared(now = Date.now()): void {
