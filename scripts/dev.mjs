@@ -29,18 +29,17 @@ const CACHE = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.
 const USER_FOLDER = path.resolve(process.env.DEV_USER_FOLDER || path.join(CACHE, 'dev-user'));
 const CHECK = process.argv.includes('--check');
 
-/** Fixed ids, so a second run updates the same workflows instead of adding copies. */
-const EXAMPLE_IDS = {
-	'form-to-intercom.json': 'ccExampleFormInt',
-	'form-to-reamaze.json': 'ccExampleFormRea',
-	'form-to-reevoo.json': 'ccExampleFormRee',
-	'form-to-zap.json': 'ccExampleFormZap',
-	'form-to-dynamics.json': 'ccExampleFormDyn',
-	'webhook-to-conversation.json': 'ccExampleWebhook',
-	'ai-agent-tool.json': 'ccExampleAiAgent',
-};
-/** Activated on start (the AI agent example needs an OpenAI credential first). */
-const ACTIVATE = Object.keys(EXAMPLE_IDS).filter((file) => file !== 'ai-agent-tool.json');
+/**
+ * The examples as they are in the repository: each has a fixed id, so a second run updates the
+ * same workflows instead of adding copies. Activated on start: all but the AI agent example,
+ * which needs an OpenAI credential first.
+ */
+const EXAMPLES_DIR = path.join(ROOT, 'examples');
+const EXAMPLES = fs
+	.readdirSync(EXAMPLES_DIR)
+	.filter((file) => file.endsWith('.json'))
+	.map((file) => ({ file, id: JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')).id }));
+const ACTIVATE = EXAMPLES.filter(({ file }) => file !== 'ai-agent-tool.json');
 
 const log = (message) => process.stdout.write(`[dev] ${message}\n`);
 const seconds = (start) => `${((Date.now() - start) / 1000).toFixed(1)} s`;
@@ -101,32 +100,25 @@ async function main() {
 	const env = n8n.n8nEnv(USER_FOLDER, { NODE_ENV: 'production' });
 	t = Date.now();
 	await n8n.importCredentials(env, sandboxCredentials(emulator.url));
-	const workflows = Object.entries(EXAMPLE_IDS).map(([file, id]) => ({
-		...JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8')),
-		id,
-	}));
-	const file = path.join(USER_FOLDER, 'dev-workflows.json');
-	fs.writeFileSync(file, JSON.stringify(workflows));
-	const imported = await n8n.runN8n(env, ['import:workflow', `--input=${file}`]);
-	fs.rmSync(file, { force: true });
+	// The README's command, on the files as they are.
+	const imported = await n8n.runN8n(env, ['import:workflow', '--separate', `--input=${EXAMPLES_DIR}`]);
 	if (imported.code !== 0) throw new Error(`import:workflow failed:\n${imported.stdout.slice(-3000)}\n${imported.stderr.slice(-2000)}`);
-	log(`imported ${PROVIDERS.length} sandbox credentials and ${workflows.length} example workflows (${seconds(t)})`);
+	log(`imported ${PROVIDERS.length} sandbox credentials and ${EXAMPLES.length} example workflows (${seconds(t)})`);
 
 	t = Date.now();
 	log(`starting n8n on http://127.0.0.1:${N8N_PORT} …`);
 	client = await n8n.startN8n(env, { port: N8N_PORT, timeoutMs: 180_000 });
-	for (const example of ACTIVATE) {
-		const id = EXAMPLE_IDS[example];
+	for (const { file, id } of ACTIVATE) {
 		const current = await client.rest('GET', `/workflows/${id}`);
 		const result = await client.rest('POST', `/workflows/${id}/activate`, { versionId: current.data?.versionId });
-		if (!result.ok) log(`could not activate ${example}: ${result.status} ${result.text.slice(0, 300)}`);
+		if (!result.ok) log(`could not activate ${file}: ${result.status} ${result.text.slice(0, 300)}`);
 	}
 	log(`n8n ready (${seconds(t)}; whole start ${seconds(started)})`);
 
 	const editor = client.baseUrl;
 	const form = `${editor}/form/create-conversation-intercom`;
 	process.stdout.write(`
-  n8n editor     ${editor}/workflow/${EXAMPLE_IDS['form-to-intercom.json']}
+  n8n editor     ${editor}/workflow/${EXAMPLES.find(({ file }) => file === 'form-to-intercom.json')?.id}
   login          ${n8n.OWNER.email}  /  ${n8n.OWNER.password}
   form           ${form}
   sandbox page   ${emulator.url}/   (what each emulated provider received)

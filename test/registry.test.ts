@@ -52,3 +52,42 @@ test('the node is usable as an AI tool and says it is not idempotent', () => {
 	expect(description.usableAsTool).toBe(true);
 	expect(description.description).toMatch(/not idempotent/i);
 });
+
+/** Every field of the node, collections and fixed collections included. */
+function allFields(properties: INodeProperties[]): INodeProperties[] {
+	return properties.flatMap((property) => {
+		const nested = (property.options ?? []).flatMap((option) => {
+			if (typeof option !== 'object' || option === null) return [];
+			if ('values' in option && Array.isArray(option.values)) return allFields(option.values as INodeProperties[]);
+			return 'type' in option ? allFields([option as INodeProperties]) : [];
+		});
+		return [property, ...nested];
+	});
+}
+
+test('labels fit the panel: no field name is cut off', () => {
+	const long = allFields(description.properties)
+		.map((field) => field.displayName)
+		.filter((name) => name.length > 30);
+	expect(long).toEqual([]);
+});
+
+test('every number field\'s default is a value the editor can hold (within its min and max)', () => {
+	const outside = allFields(description.properties)
+		.filter((field) => field.type === 'number')
+		.filter((field) => {
+			const value = field.default as number;
+			const { minValue, maxValue } = (field.typeOptions ?? {}) as { minValue?: number; maxValue?: number };
+			return (minValue !== undefined && value < minValue) || (maxValue !== undefined && value > maxValue);
+		})
+		.map((field) => `${field.displayName}: ${String(field.default)}`);
+	expect(outside).toEqual([]);
+});
+
+test('the subtitle shows the chosen provider by name, not by id', () => {
+	const expression = String(description.subtitle).replace(/^=\{\{/, '').replace(/\}\}$/, '');
+	// eslint-disable-next-line @typescript-eslint/no-implied-eval -- the node's own expression, evaluated as n8n would
+	const subtitle = new Function('$parameter', `return ${expression};`) as (parameters: Record<string, string>) => string;
+	for (const provider of providers) expect(subtitle({ provider: provider.id })).toBe(`in ${provider.displayName}`);
+	expect(subtitle({ provider: 'reamaze' })).toBe('in Re:amaze');
+});

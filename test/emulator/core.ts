@@ -43,6 +43,8 @@ export interface FaultRule {
 	method?: string;
 	/** Matches when the request path starts with this. */
 	pathPrefix?: string;
+	/** Matches this path exactly. */
+	path?: string;
 	fault: Fault;
 	/** How many matching requests it applies to (default 1). */
 	times?: number;
@@ -172,7 +174,8 @@ export class Emulator {
 			(rule) =>
 				(!rule.provider || rule.provider === provider) &&
 				(!rule.method || rule.method === method) &&
-				(!rule.pathPrefix || path.startsWith(rule.pathPrefix)),
+				(!rule.pathPrefix || path.startsWith(rule.pathPrefix)) &&
+				(!rule.path || path === rule.path),
 		);
 		if (index < 0) return undefined;
 		const rule = this.faults[index];

@@ -862,6 +862,8 @@ export interface RunWorkflowOptions {
 	nodeCredentials?: INodeCredentials;
 	/** Aborting it cancels the running execution, like the "Stop" button. */
 	signal?: AbortSignal;
+	/** The workflow's time zone setting (Settings › Timezone); default: the instance's. */
+	timezone?: string;
 	/** Execution mode; default 'manual'. */
 	mode?: WorkflowExecuteMode;
 }
@@ -973,7 +975,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 		connections,
 		active: false,
 		nodeTypes,
-		settings: { executionOrder: 'v1' },
+		settings: { executionOrder: 'v1', ...(options.timezone ? { timezone: options.timezone } : {}) },
 	});
 
 	const mode = options.mode ?? 'manual';
@@ -988,7 +990,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 		updatedAt: new Date(),
 		nodes,
 		connections,
-		settings: { executionOrder: 'v1' },
+		settings: { executionOrder: 'v1', ...(options.timezone ? { timezone: options.timezone } : {}) },
 	};
 	const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData);
 	let resolveRun!: (run: IRun) => void;

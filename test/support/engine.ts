@@ -38,6 +38,7 @@ export interface RunNodeOptions {
 	credentialStore?: CredentialStore;
 	continueOnFail?: boolean;
 	signal?: AbortSignal;
+	timezone?: string;
 }
 
 export async function runNode(options: RunNodeOptions): Promise<RunWorkflowResult> {
@@ -51,6 +52,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunWorkflowResul
 		nodeParameters: options.parameters as never,
 		continueOnFail: options.continueOnFail,
 		signal: options.signal,
+		timezone: options.timezone,
 	});
 }
 

@@ -7,6 +7,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { zoneDateFields } from './dates';
 import { PROVIDER_PARAMETER } from './parameters';
 import type { ConversationOutcome, ProviderDefinition } from './provider';
 import { MAX_CONCURRENCY } from './quota';
@@ -22,7 +23,8 @@ import { validateParameters } from './validation';
 
 /**
  * Reads the provider panel's parameters for one item. Only parameters n8n kept for the current
- * settings are read: a field hidden by its display conditions is simply absent.
+ * settings are read: a field hidden by its display conditions is simply absent. Dates without a
+ * zone are read in the workflow's time zone.
  */
 function readPanel(context: IExecuteFunctions, properties: INodeProperties[], itemIndex: number): Record<string, unknown> {
 	const present = context.getNode().parameters;
@@ -33,7 +35,7 @@ function readPanel(context: IExecuteFunctions, properties: INodeProperties[], it
 			extractValue: property.type === 'resourceLocator',
 		});
 	}
-	return raw;
+	return zoneDateFields(raw, properties, context.getTimezone());
 }
 
 function readSettings(context: IExecuteFunctions): ExecutionSettings {

@@ -1,6 +1,7 @@
 import { CredentialStore, HarnessCredentialTypes, HarnessCredentialsHelper } from '../../harness/engine';
 import { createEmulator, type Emulator } from '../../emulator/index.ts';
-import { DYNAMICS_TEST, DYNAMICS_TEST_SCOPE, dynamicsProblem, type DynamicsEmulator } from '../../emulator/dynamics.ts';
+import { DYNAMICS_ERRORS, DYNAMICS_TEST, DYNAMICS_TEST_SCOPE, dynamicsProblem, type DynamicsEmulator } from '../../emulator/dynamics.ts';
+import { DYNAMICS_ERROR_HINTS } from '../../../nodes/CreateConversation/providers/dynamics/response';
 import { jsonOf, packageCredentialTypes, runNode, testCredentialOf, visibleText } from '../../support/engine';
 import type { ICredentialDataDecryptedObject, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 
@@ -398,7 +399,7 @@ describe('validation happens before any request', () => {
 		['JSON context that is not an object', { dynamicsContextMode: 'json', dynamicsContextJson: '[1,2]' }, /"Conversation Context \(JSON\)" in item 0: must be a JSON object/],
 		['JSON context that is not JSON', { dynamicsContextMode: 'json', dynamicsContextJson: '{oops' }, /must be a JSON object/],
 		['a nested JSON context value', { dynamicsContextMode: 'json', dynamicsContextJson: '{"a": {"b": 1}}' }, /"Conversation Context \(JSON\) › a" in item 0: must be text, a number or true\/false/],
-		['start message over 6000 characters with delivery on', { dynamicsStartMessage: long(6001) }, /"Start Message" in item 0: must be at most 6000 characters while "Deliver Start Message/],
+		['start message over 6000 characters with delivery on', { dynamicsStartMessage: long(6001) }, /"Start Message" in item 0: must be at most 6000 characters while "Send to Active Conversation" is on/],
 		['start message over 27 KB', { dynamicsStartMessage: long(27_001), dynamicsDeliverToExisting: false }, /"Start Message" in item 0: must be at most 27000 bytes/],
 		['sender name without a start message', { dynamicsStartMessage: '', dynamicsSenderDisplayName: 'Ann' }, /"Sender Display Name" in item 0: needs a Start Message/],
 		['a multi-line conversation request ID', { dynamicsOptions: { conversationRequestId: 'a\nb' } }, /"Additional Fields › Conversation Request ID" in item 0: must be one line/],
@@ -446,6 +447,18 @@ describe('validation happens before any request', () => {
 });
 
 describe('provider errors', () => {
+	test.each(Object.keys(DYNAMICS_ERRORS).map(Number))(
+		'error code %i (Microsoft\'s error-handling page) is reported with its status, code and hint',
+		async (code) => {
+			emulator.inject({ provider: 'dynamics', pathPrefix: CREATE, fault: { kind: 'reply', reply: dynamicsProblem(code) } });
+			const result = await runNode({ credentials: credentials(), parameters: parameters({ dynamicsCustomerId: 'c' }) });
+			const error = result.error as unknown as { httpCode: string; description: string };
+			expect(error.httpCode).toBe(String(DYNAMICS_ERRORS[code].status));
+			expect(error.description).toContain(`Error code: ${code}`);
+			expect(error.description).toContain(DYNAMICS_ERROR_HINTS[String(code)]);
+		},
+	);
+
 	test.each([
 		[30001, { organizationId: '11111111-1111-1111-1111-111111111111' }, 'The provided organization ID isn\'t valid.', /Organization ID/],
 		[30002, { channelId: '22222222-2222-2222-2222-222222222222' }, 'The provided channel ID isn\'t valid.', /Custom Messaging Channel ID/],

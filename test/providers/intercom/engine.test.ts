@@ -1,6 +1,7 @@
 import { createEmulator, type Emulator } from '../../emulator/index.ts';
 import { INTERCOM_TEST_TOKEN, type IntercomEmulator } from '../../emulator/intercom.ts';
 import { intercomSchemas } from '../../emulator/openapi.ts';
+import { CredentialStore } from '../../harness/engine';
 import { jsonOf, runNode, testCredentialOf, visibleText } from '../../support/engine';
 
 let emulator: Emulator;
@@ -153,6 +154,48 @@ describe('contact found by email or external ID', () => {
 		expect(intercom.created).toHaveLength(1);
 	});
 
+	test('a contact another execution created a moment ago (not searchable yet, 409 on create) is used, not an error', async () => {
+		// Intercom indexes new contacts late: search misses, POST /contacts answers 409 "already exists with id=…".
+		const fresh = intercom.addContact({ role: 'user', email: 'racing@example.com', searchableAt: Date.now() + 60_000 });
+		const result = await runNode({ credentials: credentials(), items: [{ email: 'racing@example.com', message: 'hi' }], parameters: byEmail() });
+		expect(result.error).toBeUndefined();
+		const [attempt] = emulator.requestsFor('intercom', { path: '/intercom/contacts' });
+		expect(attempt.status).toBe(409);
+		expect(jsonOf(result.output)[0]).toMatchObject({ status: 'created', contactId: fresh.id, contactSource: 'found' });
+		expect(creates()[0].body).toMatchObject({ from: { type: 'user', id: fresh.id } });
+		expect(intercom.contacts.filter((contact) => contact.email === 'racing@example.com')).toHaveLength(1);
+	});
+
+	test('a 409 without the id in its message: the contact is searched again after short waits', async () => {
+		const fresh = intercom.addContact({ role: 'user', email: 'late@example.com', searchableAt: Date.now() + 800 });
+		emulator.inject({
+			provider: 'intercom',
+			method: 'POST',
+			path: '/intercom/contacts',
+			fault: { kind: 'reply', reply: { status: 409, body: { type: 'error.list', errors: [{ code: 'conflict', message: 'A contact matching those details already exists' }] } } },
+		});
+		const result = await runNode({ credentials: credentials(), items: [{ email: 'late@example.com', message: 'hi' }], parameters: byEmail() });
+		expect(result.error).toBeUndefined();
+		expect(jsonOf(result.output)[0]).toMatchObject({ contactId: fresh.id });
+		expect(emulator.requestsFor('intercom', { path: '/intercom/contacts/search' }).length).toBeGreaterThanOrEqual(2);
+	});
+
+	test('executions that start together for a new email create one contact and a conversation each', async () => {
+		intercom.searchLagMs = 5000;
+		const store = new CredentialStore();
+		store.add('intercomConversationApi', credentials().intercomConversationApi);
+		const runs = await Promise.all(
+			['one', 'two', 'three', 'four'].map((message) =>
+				runNode({ credentialStore: store, items: [{ email: 'together@example.com', message }], parameters: byEmail() }),
+			),
+		);
+		expect(runs.map((run) => run.error?.message)).toEqual([undefined, undefined, undefined, undefined]);
+		expect(intercom.contacts.filter((contact) => contact.email === 'together@example.com')).toHaveLength(1);
+		expect(intercom.created).toHaveLength(4);
+		const contactIds = new Set(runs.map((run) => jsonOf(run.output)[0].contactId));
+		expect(contactIds.size).toBe(1);
+	});
+
 	test('with "Create Contact If Missing" off, a missing contact is a clear error and nothing is created', async () => {
 		const result = await runNode({
 			credentials: credentials(),
@@ -180,6 +223,32 @@ describe('contact found by email or external ID', () => {
 			query: { field: 'external_id', operator: '=', value: 'crm-77' },
 			pagination: { per_page: 50 },
 		});
+	});
+});
+
+describe('Created At', () => {
+	const createdAt = async (value: string, timezone?: string) => {
+		const user = intercom.addContact({ role: 'user' });
+		const result = await runNode({
+			credentials: credentials(),
+			timezone,
+			parameters: { provider: 'intercom', intercomContactMode: 'id', intercomContactId: user.id, intercomBody: 'x', intercomOptions: { createdAt: value } },
+		});
+		expect(result.error).toBeUndefined();
+		return (creates().at(-1)!.body as { created_at: number }).created_at;
+	};
+
+	test.each([
+		['Asia/Tokyo', '2026-01-31T09:30:00', '2026-01-31T00:30:00Z'],
+		['America/New_York', '2026-01-31T09:30:00', '2026-01-31T14:30:00Z'],
+		['Europe/Berlin', '2026-07-01T12:00', '2026-07-01T10:00:00Z'],
+	])('a date without a zone is read in the workflow\'s time zone (%s)', async (timezone, value, utc) => {
+		expect(await createdAt(value, timezone)).toBe(Date.parse(utc) / 1000);
+	});
+
+	test('a date with a zone keeps it, whatever the workflow\'s time zone', async () => {
+		expect(await createdAt('2026-01-31T09:30:00+02:00', 'Asia/Tokyo')).toBe(Date.parse('2026-01-31T07:30:00Z') / 1000);
+		expect(await createdAt('2026-01-31T09:30:00Z', 'Asia/Tokyo')).toBe(Date.parse('2026-01-31T09:30:00Z') / 1000);
 	});
 });
 

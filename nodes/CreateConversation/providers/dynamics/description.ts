@@ -33,7 +33,7 @@ export const dynamicsProperties: INodeProperties[] = [
 		typeOptions: { rows: 4 },
 		default: '',
 		description:
-			'The customer\'s first message, as plain text. At most 6,000 characters while "Deliver Start Message To Existing Conversation" is on, otherwise 27 KB.',
+			'The customer\'s first message, as plain text. At most 6,000 characters while "Send to Active Conversation" is on, otherwise 27 KB.',
 	},
 	{
 		displayName: 'Sender Display Name',
@@ -43,12 +43,12 @@ export const dynamicsProperties: INodeProperties[] = [
 		description: 'Name shown as the sender of the start message',
 	},
 	{
-		displayName: 'Deliver Start Message To Existing Conversation',
+		displayName: 'Send to Active Conversation',
 		name: 'dynamicsDeliverToExisting',
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether to send the start message to the customer\'s active conversation when Dynamics 365 returns one instead of a new conversation (it does not deliver the start message then)',
+			'Whether to deliver the start message to the customer\'s active conversation when Dynamics 365 returns that one instead of opening a new conversation (Dynamics does not deliver the start message then)',
 	},
 	{
 		displayName: 'Conversation Context',

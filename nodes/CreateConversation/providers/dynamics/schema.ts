@@ -220,7 +220,7 @@ export const dynamicsSchema = z
 			context.addIssue({
 				code: z.ZodIssueCode.custom,
 				path: ['dynamicsStartMessage'],
-				message: `must be at most ${DYNAMICS_LIMITS.messageText} characters while "Deliver Start Message To Existing Conversation" is on (the limit of the message endpoint it may need); turn that off to send up to 27 KB`,
+				message: `must be at most ${DYNAMICS_LIMITS.messageText} characters while "Send to Active Conversation" is on (the limit of the message endpoint it may need); turn that off to send up to 27 KB`,
 			});
 		}
 	})

@@ -134,7 +134,8 @@ export const intercomProperties: INodeProperties[] = [
 				name: 'createdAt',
 				type: 'dateTime',
 				default: '',
-				description: 'When the conversation happened, for importing past conversations. Empty means now.',
+				description:
+					"When the conversation happened, for importing past conversations. Empty means now. A date without a time zone is read in the workflow's time zone.",
 			},
 			{
 				displayName: 'Subject',
