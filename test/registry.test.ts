@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-import { NodeHelpers, type INodeProperties } from 'n8n-workflow';
+import { NodeHelpers, Workflow, type INodeProperties } from 'n8n-workflow';
 
 import { CreateConversation } from '../nodes/CreateConversation/CreateConversation.node';
 import { providers } from '../nodes/CreateConversation/providers/registry';
-import { packageCredentialTypes } from './support/engine';
+import { HarnessNodeTypes } from './harness/engine';
+import { NODE_TYPE, packageCredentialTypes } from './support/engine';
 
 const manifest = JSON.parse(readFileSync(resolve(__dirname, '..', 'package.json'), 'utf8'));
 const description = new CreateConversation().description;
@@ -85,9 +86,12 @@ test('every number field\'s default is a value the editor can hold (within its m
 });
 
 test('the subtitle shows the chosen provider by name, not by id', () => {
-	const expression = String(description.subtitle).replace(/^=\{\{/, '').replace(/\}\}$/, '');
-	// eslint-disable-next-line @typescript-eslint/no-implied-eval -- the node's own expression, evaluated as n8n would
-	const subtitle = new Function('$parameter', `return ${expression};`) as (parameters: Record<string, string>) => string;
-	for (const provider of providers) expect(subtitle({ provider: provider.id })).toBe(`in ${provider.displayName}`);
-	expect(subtitle({ provider: 'reamaze' })).toBe('in Re:amaze');
+	// evaluated by n8n's own expression engine, as the editor does for the canvas
+	const subtitle = (provider: string) => {
+		const node = { id: 'n', name: 'Create Conversation', type: NODE_TYPE, typeVersion: 1, position: [0, 0] as [number, number], parameters: { provider } };
+		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new HarnessNodeTypes({ [NODE_TYPE]: new CreateConversation() }) });
+		return workflow.expression.getSimpleParameterValue(node, description.subtitle!, 'internal', {});
+	};
+	for (const provider of providers) expect(subtitle(provider.id)).toBe(`in ${provider.displayName}`);
+	expect(subtitle('reamaze')).toBe('in Re:amaze');
 });
