@@ -17,8 +17,8 @@ export interface BurstPlan {
 	limit: number;
 	/**
 	 * Intercom's windows are 10 s long; scaled down to whole seconds (its reset header counts
-	 * seconds). Long enough that n8n taking in the burst (about a second for 200 webhooks on
-	 * SQLite) fits in the first window.
+	 * seconds). Long enough that n8n taking in the burst (one to three seconds for 200 webhooks
+	 * on SQLite, on a busy 2-core machine) fits in the first window.
 	 */
 	windowMs: number;
 	path: string;
