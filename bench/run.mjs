@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-require('./ts-require.cjs');
+require('../scripts/ts-require.cjs');
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

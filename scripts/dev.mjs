@@ -17,8 +17,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { ensureN8n } from './n8n/ensure-n8n.mjs';
-import * as n8n from './n8n/n8n-driver.mjs';
+import ensure from './n8n/ensure-n8n.cjs';
+import n8n from './n8n/n8n-driver.cjs';
 import { createEmulator } from '../test/emulator/index.ts';
 import { PROVIDERS, sandboxCredentials } from '../test/e2e/sandbox.ts';
 
@@ -80,7 +80,7 @@ async function main() {
 
 	let t = Date.now();
 	log('ensuring n8n 2.41.1 (first run: installs it into the cache, 5–8 min)…');
-	const info = await ensureN8n();
+	const info = await ensure.ensureN8n();
 	log(`n8n ready (${info.fresh ? 'installed' : 'cached'}, ${seconds(t)}): ${info.cacheDir}`);
 
 	emulator = await createEmulator({ port: EMULATOR_PORT }).start();

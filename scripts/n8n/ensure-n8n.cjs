@@ -2,11 +2,11 @@
 'use strict';
 // Idempotent installer of a pinned, real n8n into a cache folder outside the repository.
 //
-//   node_modules/.bin/node scripts/n8n/ensure-n8n.mjs          -> prints (ensure-n8n.cjs works the same) the n8n bin path on stdout
-//   node_modules/.bin/node scripts/n8n/ensure-n8n.mjs --json   -> prints { n8nBin, nodeBin, cacheDir, ... }
+//   node scripts/n8n/ensure-n8n.cjs          -> prints the n8n bin path on stdout
+//   node scripts/n8n/ensure-n8n.cjs --json   -> prints { n8nBin, nodeBin, cacheDir, ... }
 //
-//   import { ensureN8n } from './ensure-n8n.mjs';      // ESM
-//   const { ensureN8n } = require('./ensure-n8n.cjs');  // CommonJS / Jest
+//   const { ensureN8n } = require('./ensure-n8n.cjs');       // CommonJS, jest, TypeScript
+//   import ensure from './ensure-n8n.cjs'; ensure.ensureN8n() // ESM
 //   const { n8nBin, nodeBin, cacheDir } = await ensureN8n();
 //   // run n8n as: spawn(nodeBin, [n8nBin, ...args])   (n8nBin is a JS file; it needs Node 24)
 //
@@ -319,7 +319,7 @@ async function ensureN8n(opts = {}) {
 		const pkg = {
 			name: 'n8n-runtime-cache',
 			private: true,
-			description: 'Cache of a pinned n8n, made by n8n-nodes-create-conversation/scripts/n8n/ensure-n8n.mjs',
+			description: 'Cache of a pinned n8n, made by n8n-nodes-create-conversation/scripts/n8n/ensure-n8n.cjs',
 			dependencies: { n8n: N8N_VERSION },
 			overrides: { linkedom: LINKEDOM_OVERRIDE },
 		};

@@ -1,8 +1,8 @@
 'use strict';
-// Drives a real, pinned n8n (installed by ./ensure-n8n.mjs) headlessly: user folders, community
+// Drives a real, pinned n8n (installed by ./ensure-n8n.cjs) headlessly: user folders, community
 // package install (laid out as n8n's Community Nodes installer does), CLI import/execute/export,
 // and a `n8n start` server with an owner session for REST calls (e.g. the credential test).
-// Plain ESM, Node built-ins only. Every child process is time-bounded and runs in its own process
+// CommonJS (jest, TypeScript through allowJs, and ESM by default import), Node built-ins only. Every child process is time-bounded and runs in its own process
 // group, which is killed on timeout, on stop() and when this process exits.
 
 const { spawn, spawnSync } = require('node:child_process');
@@ -18,6 +18,45 @@ const { ensureN8n } = require('./ensure-n8n.cjs');
 const SEC = 1000;
 const DEFAULT_CLI_TIMEOUT_MS = 120 * SEC;
 const DEFAULT_START_TIMEOUT_MS = 120 * SEC;
+
+// ---------------------------------------------------------------- types (for TypeScript callers)
+
+/**
+ * @typedef {Record<string, string>} N8nEnv
+ * @typedef {object} ProcessResult
+ * @property {number | null} code
+ * @property {NodeJS.Signals | null} signal
+ * @property {string} stdout
+ * @property {string} stderr
+ * @property {number} ms
+ * @property {boolean} timedOut
+ */
+/** @typedef {{ json: Record<string, unknown>; pairedItem?: unknown; binary?: unknown; [key: string]: unknown }} RunItem */
+/**
+ * n8n's IRun as printed by `n8n execute` (only the parts the helpers read are typed).
+ * @typedef {{ data: { resultData: { runData: Record<string, Array<{ data?: { main?: RunItem[][] }; error?: any; executionStatus?: string; [k: string]: unknown }>>; error?: any; lastNodeExecuted?: string }; [k: string]: unknown }; status: string; finished: boolean; [k: string]: unknown }} N8nRun
+ *
+ * @typedef {object} ExecuteResult
+ * @property {boolean} ok
+ * @property {number | null} exitCode
+ * @property {N8nRun | null} run
+ * @property {any} error
+ * @property {string} stdout
+ * @property {string} stderr
+ * @property {number} ms
+ * @property {boolean} timedOut
+ */
+/**
+ * @typedef {{ status: number; ok: boolean; data: any; body: any; text: string; headers: Record<string, string | string[] | undefined> }} RestResponse
+ * @typedef {object} N8nClient
+ * @property {number} port
+ * @property {string} baseUrl
+ * @property {typeof OWNER} owner
+ * @property {string} cookie
+ * @property {(method: string, path: string, body?: unknown) => Promise<RestResponse>} rest
+ * @property {() => string} logs
+ * @property {() => Promise<void>} stop
+ */
 
 const OWNER = Object.freeze({
 	email: 'owner@example.com',
@@ -121,6 +160,11 @@ function npmEnv(nodeBin) {
 /**
  * Runs a command in its own process group, collecting output, killed (whole group) after timeoutMs.
  * Resolves { code, signal, stdout, stderr, ms, timedOut } and never rejects for a non-zero exit.
+ *
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {{ cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string }} [options]
+ * @returns {Promise<ProcessResult>}
  */
 function runProcess(cmd, args, { cwd, env, timeoutMs = DEFAULT_CLI_TIMEOUT_MS, input } = {}) {
 	return new Promise((resolve, reject) => {
@@ -163,6 +207,10 @@ function removeUserFolder(userFolder) {
  * Environment for running n8n on `userFolder`: quiet, offline-friendly, SQLite, a fixed encryption
  * key derived from the folder (so CLI calls and a server on the same folder agree), loopback only.
  * `extra` is merged last (set a value to undefined to delete it).
+ *
+ * @param {string} userFolder
+ * @param {Record<string, string | number | undefined>} [extra]
+ * @returns {N8nEnv}
  */
 function n8nEnv(userFolder, extra = {}) {
 	const env = npmEnv();
@@ -216,6 +264,11 @@ const buildEnv = n8nEnv;
  * Runs `n8n <args>` with Node 24. Picks a free task-runner broker port per call unless the env
  * fixes one (the default 5679 would clash between parallel n8n processes).
  * Resolves { code, signal, stdout, stderr, ms, timedOut }.
+ *
+ * @param {N8nEnv} env
+ * @param {string[]} args
+ * @param {{ timeoutMs?: number }} [options]
+ * @returns {Promise<ProcessResult>}
  */
 async function runN8n(env, args, { timeoutMs = DEFAULT_CLI_TIMEOUT_MS } = {}) {
 	const { n8nBin, nodeBin } = await ensureN8n();
@@ -248,7 +301,11 @@ async function runN8nOk(env, args, what, opts) {
  * n8n's own installer then also records the package in its database (installed_packages); that
  * record only drives the Settings > Community nodes list and reinstall-on-boot, not loading:
  * n8n loads every nodes/node_modules/n8n-nodes-* and @scope/n8n-nodes-* folder at startup.
- * @returns {Promise<{ packageName: string, version: string, packageDir: string, nodesDir: string }>}
+ *
+ * @param {string} userFolder
+ * @param {string} tarballPath
+ * @param {{ timeoutMs?: number }} [options]
+ * @returns {Promise<{ packageName: string; version: string; packageDir: string; nodesDir: string }>}
  */
 async function installCommunityPackage(userFolder, tarballPath, { timeoutMs = 5 * 60 * SEC } = {}) {
 	const tgz = path.resolve(tarballPath);
@@ -299,7 +356,13 @@ async function installCommunityPackage(userFolder, tarballPath, { timeoutMs = 5 
 
 /**
  * `n8n import:credentials` for an array of { id?, name, type, data } (plain data; n8n encrypts it).
- * Missing ids are generated. @returns {Promise<Array<{ id, name, type, data }>>} what was imported.
+ * Missing ids are generated. Returns what was imported.
+ *
+ * @template {{ id?: string; name: string; type: string; data: Record<string, unknown> }} T
+ * @param {N8nEnv} env
+ * @param {T[]} creds
+ * @param {{ timeoutMs?: number }} [opts]
+ * @returns {Promise<Array<T & { id: string }>>}
  */
 async function importCredentials(env, creds, opts = {}) {
 	const list = creds.map((c) => ({ id: c.id ?? newId(), ...c }));
@@ -315,7 +378,12 @@ async function importCredentials(env, creds, opts = {}) {
 
 /**
  * `n8n import:workflow` for one workflow object ({ name, nodes, connections, ... }). An id is
- * generated when missing (n8n would generate one we could not know). @returns {Promise<string>} id
+ * generated when missing (n8n would generate one we could not know). Returns the id
+ *
+ * @param {N8nEnv} env
+ * @param {Record<string, unknown>} workflowJson
+ * @param {{ timeoutMs?: number }} [opts]
+ * @returns {Promise<string>}
  */
 async function importWorkflow(env, workflowJson, opts = {}) {
 	const wf = {
@@ -364,11 +432,14 @@ function extractRunData(stdout) {
 }
 
 /**
- * `n8n execute --id=<id> --rawOutput`.
- * @returns {Promise<{ ok: boolean, exitCode: number|null, run: object|null, error: object|null,
- *   stdout: string, stderr: string, ms: number, timedOut: boolean }>}
- *   run = the IRun ({ data: { resultData: { runData, error?, lastNodeExecuted } }, status, ... });
+ * `n8n execute --id=<id> --rawOutput`. Never throws for a failed run: `ok` is exit 0 and no
+ * run error; `run` = the IRun ({ data: { resultData: { runData, error?, lastNodeExecuted } }, status, ... });
  *   use nodeItems(run, 'Node name') for a node's output items.
+ *
+ * @param {N8nEnv} env
+ * @param {string} id
+ * @param {{ timeoutMs?: number }} [options]
+ * @returns {Promise<ExecuteResult>}
  */
 async function executeWorkflow(env, id, { timeoutMs = DEFAULT_CLI_TIMEOUT_MS } = {}) {
 	const r = await runN8n(env, ['execute', `--id=${id}`, '--rawOutput'], { timeoutMs });
@@ -389,6 +460,11 @@ async function executeWorkflow(env, id, { timeoutMs = DEFAULT_CLI_TIMEOUT_MS } =
 /**
  * Output items of a node in a run: runData[node][runIndex].data.main[outputIndex] (json + pairedItem...).
  * Returns [] when the node ran but output nothing, undefined when it did not run.
+ *
+ * @param {N8nRun | null} run
+ * @param {string} nodeName
+ * @param {{ runIndex?: number; outputIndex?: number }} [options]
+ * @returns {RunItem[] | undefined}
  */
 function nodeItems(run, nodeName, { runIndex = -1, outputIndex = 0 } = {}) {
 	const runs = run?.data?.resultData?.runData?.[nodeName];
@@ -397,12 +473,23 @@ function nodeItems(run, nodeName, { runIndex = -1, outputIndex = 0 } = {}) {
 	return task?.data?.main?.[outputIndex] ?? [];
 }
 
-/** The error a node's task recorded (run data, not the top-level error), if any. */
+/**
+ * The error a node's task recorded (run data, not the top-level error), if any.
+ * @param {N8nRun | null} run
+ * @param {string} nodeName
+ * @param {{ runIndex?: number }} [options]
+ * @returns {any}
+ */
 function nodeError(run, nodeName, { runIndex = -1 } = {}) {
 	return run?.data?.resultData?.runData?.[nodeName]?.at(runIndex)?.error;
 }
 
-/** `n8n export:nodes` → array of node type descriptions (name is '<package>.<nodeName>'). */
+/**
+ * `n8n export:nodes` → array of node type descriptions (name is '<package>.<nodeName>').
+ * @param {N8nEnv} env
+ * @param {{ timeoutMs?: number }} [opts]
+ * @returns {Promise<Array<{ name: string; displayName: string; [k: string]: any }>>}
+ */
 async function exportNodes(env, opts = {}) {
 	const file = tmpFile(env.N8N_USER_FOLDER, 'nodes.json');
 	try {
@@ -463,11 +550,10 @@ function httpRequest({ port, method, urlPath, headers = {}, body, timeoutMs = 30
 /**
  * Starts `n8n start` on 127.0.0.1:<port> (free port unless given), waits for /healthz/readiness,
  * sets up the owner (or logs in if the folder already has one), and returns a REST client.
- * @param {object} env from n8nEnv()
- * @param {{ port?: number, timeoutMs?: number, owner?: typeof OWNER }} [opts]
- * @returns {Promise<{ port: number, baseUrl: string, owner: object, cookie: string,
- *   rest: (method: string, path: string, body?: unknown) => Promise<{ status: number, ok: boolean, data: any, body: any, text: string, headers: object }>,
- *   logs: () => string, stop: () => Promise<void> }>}
+ *
+ * @param {N8nEnv} env
+ * @param {{ port?: number; timeoutMs?: number; owner?: typeof OWNER }} [options]
+ * @returns {Promise<N8nClient>}
  */
 async function startN8n(env, { port, timeoutMs = DEFAULT_START_TIMEOUT_MS, owner = OWNER } = {}) {
 	const { n8nBin, nodeBin } = await ensureN8n();
@@ -562,10 +648,11 @@ async function startN8n(env, { port, timeoutMs = DEFAULT_START_TIMEOUT_MS, owner
  * with { credentials: { id, name, type, data } }. n8n 2.41 tests unsaved data only with id '' and an
  * owner; by default (save: true) we first save the credential like the UI does, test it by id with the
  * same data, then delete it.
- * @param client from startN8n
- * @param {{ type: string, data: object, name?: string, id?: string }} credential
- * @param {{ save?: boolean, keep?: boolean }} [opts]
- * @returns {Promise<{ status: 'OK'|'Error'|string, message: string, httpStatus: number, raw: any }>}
+ *
+ * @param {N8nClient} client
+ * @param {{ type: string; data: Record<string, unknown>; name?: string; id?: string }} credential
+ * @param {{ save?: boolean; keep?: boolean }} [options]
+ * @returns {Promise<{ status: string; message: string; httpStatus: number; raw: any; id?: string }>}
  */
 async function testCredential(client, credential, { save = true, keep = false } = {}) {
 	const name = credential.name ?? `test ${credential.type}`;

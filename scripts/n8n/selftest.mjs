@@ -11,8 +11,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 
-import { ensureN8n } from './ensure-n8n.mjs';
-import * as n8n from './n8n-driver.mjs';
+import ensure from './ensure-n8n.cjs';
+import n8n from './n8n-driver.cjs';
 
 const PKG = 'n8n-nodes-driver-selftest';
 const NODE_NAME = 'driverSelftestEcho';
@@ -160,9 +160,9 @@ async function main() {
 	}, 15 * 60_000);
 	overall.unref();
 	try {
-		const info = await timed('ensureN8n', () => ensureN8n());
+		const info = await timed('ensureN8n', () => ensure.ensureN8n());
 		check('ensureN8n returns bins', fs.existsSync(info.n8nBin) && fs.existsSync(info.nodeBin), `${info.fresh ? 'fresh install' : 'cached'}; ${info.n8nBin}`);
-		await timed('ensureN8n (cached call)', () => ensureN8n());
+		await timed('ensureN8n (cached call)', () => ensure.ensureN8n());
 
 		// 1. throwaway package, packed like a release
 		const pkgDir = path.join(work, 'pkg');
