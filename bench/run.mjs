@@ -1,7 +1,8 @@
 /**
- * `npm run bench`: throughput of Create Conversation (Intercom) against n8n's own HTTP Request
- * node sending the same POST /conversations, both on the real n8n-core engine (test/harness)
- * in this one process, against the provider emulator on 127.0.0.1.
+ * `npm run bench`: throughput of Create Conversation against n8n's own HTTP Request node sending
+ * the same create call, both on the real n8n-core engine (test/harness) in this one process,
+ * against the provider sandbox on 127.0.0.1. The provider is the first one whose sandbox fixtures
+ * describe the call for both senders (`fixtures.bench`).
  *
  * n8n-nodes-base (the HTTP Request node and its Bearer Auth credential) is not a dependency of
  * this package: installing it fails here (its kafka native module) and adds ~1 GB. It is loaded
@@ -9,7 +10,7 @@
  * `n8n-workflow` / `n8n-core` imports are pointed at this repo's copies (same versions), so both
  * nodes run on one engine instance.
  *
- * Scenarios: 1 no limit (throughput and CPU), 2 Intercom-style windows (pacing), 3 memory,
+ * Scenarios: 1 no limit (throughput and CPU), 2 quota windows as the provider's headers say them (pacing), 3 memory,
  * 4 a burst of executions at once sharing one credential (the process-wide quota).
  * Options: --quick (smaller N, for a smoke run), --only=1,2,3,4 (scenarios).
  * Output: a table on stdout and bench-results/latest.json.
@@ -52,13 +53,14 @@ const { HttpBearerAuth } = require(path.join(nodesBaseDir, 'dist/credentials/Htt
 
 const { CredentialStore, runWorkflow } = require(path.join(root, 'test/harness/engine.ts'));
 const { runNode } = require(path.join(root, 'test/support/engine.ts'));
-const { createEmulator } = require(path.join(root, 'test/emulator/index.ts'));
-const { WindowLimiter } = require(path.join(root, 'test/emulator/core.ts'));
-const { INTERCOM_TEST_TOKEN } = require(path.join(root, 'test/emulator/intercom.ts'));
-const { intercomProvider } = require(path.join(root, 'nodes/CreateConversation/providers/intercom/index.ts'));
+const { createEmulator } = require(path.join(root, 'sandbox/index.ts'));
+const { sandboxProviders } = require(path.join(root, 'sandbox/index.ts'));
+const benchProvider = sandboxProviders().find(({ fixtures }) => fixtures.bench && fixtures.quota);
+if (!benchProvider) throw new Error('no provider has bench and quota fixtures (sandbox/providers/<id>/fixtures.ts)');
+const { id: providerId, definition, fixtures } = benchProvider;
+const { bench, quota } = fixtures;
 
 const HTTP_REQUEST_TYPE = 'n8n-nodes-base.httpRequest';
-const API_VERSION = '2.11';
 
 // ---------------------------------------------------------------------------------------------
 // Measuring
@@ -102,41 +104,25 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 // ---------------------------------------------------------------------------------------------
 
 const emulator = await createEmulator().start();
-const intercom = emulator.provider('intercom');
 
-function makeItems(count, contacts) {
+function makeItems(count, targets) {
 	return Array.from({ length: count }, (_, index) => ({
-		contactId: contacts[index % contacts.length].id,
+		target: targets[index % targets.length],
 		message: `Benchmark message ${index}`,
 	}));
 }
 
+const nodeCredentials = () => ({ [definition.credentialType]: fixtures.credential(emulator.url) });
+
 function runCreateConversation(items, requestOptions = {}) {
-	return runNode({
-		credentials: {
-			intercomConversationApi: {
-				accessToken: INTERCOM_TEST_TOKEN,
-				region: 'us',
-				apiVersion: API_VERSION,
-				baseUrl: emulator.baseUrl('intercom'),
-			},
-		},
-		items,
-		parameters: {
-			provider: 'intercom',
-			intercomContactMode: 'id',
-			intercomContactType: 'user',
-			intercomContactId: '={{ $json.contactId }}',
-			intercomBody: '={{ $json.message }}',
-			requestOptions,
-		},
-	});
+	return runNode({ credentials: nodeCredentials(), items, parameters: { ...bench.parameters, requestOptions } });
 }
 
-/** HTTP Request 4.x as a user sets it up for Intercom's "create a conversation" call. */
+/** HTTP Request 4.x as a user sets it up for the provider's "create a conversation" call. */
 function runHttpRequest(items, { batching, retryOnFail } = {}) {
+	const call = bench.httpRequest(emulator);
 	const credentialStore = new CredentialStore();
-	const saved = credentialStore.add('httpBearerAuth', { token: INTERCOM_TEST_TOKEN });
+	const saved = credentialStore.add('httpBearerAuth', { token: call.token });
 	return runWorkflow({
 		nodeTypes: { [HTTP_REQUEST_TYPE]: new HttpRequest() },
 		credentialTypes: [new HttpBearerAuth()],
@@ -146,20 +132,15 @@ function runHttpRequest(items, { batching, retryOnFail } = {}) {
 		nodeType: HTTP_REQUEST_TYPE,
 		nodeParameters: {
 			method: 'POST',
-			url: `${emulator.baseUrl('intercom')}/conversations`,
+			url: call.url,
 			authentication: 'genericCredentialType',
 			genericAuthType: 'httpBearerAuth',
 			sendHeaders: true,
-			headerParameters: {
-				parameters: [
-					{ name: 'Intercom-Version', value: API_VERSION },
-					{ name: 'Accept', value: 'application/json' },
-				],
-			},
+			headerParameters: { parameters: Object.entries(call.headers).map(([name, value]) => ({ name, value })) },
 			sendBody: true,
 			contentType: 'json',
 			specifyBody: 'json',
-			jsonBody: '={{ JSON.stringify({ from: { type: "user", id: $json.contactId }, body: $json.message }) }}',
+			jsonBody: call.jsonBody,
 			options: batching ? { batching: { batch: { batchSize: batching.size, batchInterval: batching.intervalMs } } } : {},
 		},
 		// Settings › Retry On Fail with n8n's defaults when it is switched on: 3 tries, 1 s apart.
@@ -169,8 +150,8 @@ function runHttpRequest(items, { batching, retryOnFail } = {}) {
 
 /** What the emulator and the output say about one run. */
 function outcome(result, items, bodyOf) {
-	const creates = emulator.requestsFor('intercom', { method: 'POST', path: '/intercom/conversations' });
-	const counts = [...intercom.createsByKey.values()];
+	const creates = emulator.requestsFor(providerId, { method: 'POST', path: bench.createPath });
+	const counts = [...quota.createdMessages(emulator).reduce((map, message) => map.set(message, (map.get(message) ?? 0) + 1), new Map()).values()];
 	const output = result.output ?? [];
 	const okOutput = output.filter((item) => item.json && !item.json.error);
 	const inOrder =
@@ -196,18 +177,19 @@ function outcome(result, items, bodyOf) {
  */
 async function runRawHttp(items, concurrency) {
 	const http = await import('node:http');
-	const url = new URL(`${emulator.baseUrl('intercom')}/conversations`);
+	const call = bench.httpRequest(emulator);
+	const url = new URL(call.url);
 	const agent = new http.Agent({ keepAlive: false });
 	const output = new Array(items.length);
 	const post = (index) =>
 		new Promise((resolve, reject) => {
-			const body = JSON.stringify({ from: { type: 'user', id: items[index].contactId }, body: items[index].message });
+			const body = JSON.stringify(call.body(items[index]));
 			const request = http.request(url, {
 				method: 'POST',
 				agent,
 				headers: {
-					authorization: `Bearer ${INTERCOM_TEST_TOKEN}`,
-					'intercom-version': API_VERSION,
+					...Object.fromEntries(Object.entries(call.headers).map(([name, value]) => [name.toLowerCase(), value])),
+					authorization: `Bearer ${call.token}`,
 					'content-type': 'application/json',
 					'content-length': Buffer.byteLength(body),
 				},
@@ -231,18 +213,15 @@ async function runRawHttp(items, concurrency) {
 	return { status: 'success', output };
 }
 
-const ourBody = (json) => json?.response?.body;
-const httpBody = (json) => json?.body;
+const ourBody = (json) => bench.messageOf.node(json);
+const httpBody = (json) => bench.messageOf.httpRequest(json);
 
-async function trial(label, count, send, bodyOf, { limiter, alignToWindowMs } = {}) {
+async function trial(label, count, send, bodyOf, { limit, alignToWindowMs } = {}) {
 	emulator.reset();
-	const contacts = Array.from({ length: 10 }, (_, index) =>
-		intercom.addContact({ role: 'user', email: `bench${index}@example.com` }),
-	);
-	// "No limit" is a quota that is never reached: Intercom always sends its quota headers, and
-	// without them the node would pace by Intercom's published 166 per 10 s.
-	intercom.limiter = limiter ?? new WindowLimiter(1_000_000_000, 10_000);
-	const items = makeItems(count, contacts);
+	const targets = bench.seed(emulator, 10);
+	// "No limit" is a quota that is never reached: the provider always sends its quota headers.
+	bench.limit(emulator, limit?.requests, limit?.windowMs);
+	const items = makeItems(count, targets);
 	// Scenario 2 starts just after a window boundary (after the GC above), so the floor is exact.
 	const align = alignToWindowMs
 		? async () => await sleep(alignToWindowMs - (Date.now() % alignToWindowMs) + 5)
@@ -277,7 +256,7 @@ const results = {
 	quick,
 	scenarios: {},
 };
-const defaultConcurrency = intercomProvider.rateLimit.defaultConcurrency;
+const defaultConcurrency = definition.rateLimit.defaultConcurrency;
 
 if (only.includes('1')) {
 	const count = quick ? 200 : 1000;
@@ -318,7 +297,7 @@ if (only.includes('2')) {
 	console.error(`Scenario 2: ${count} items, ${limit} requests per ${windowMs} ms window, ${latencyMs} ms latency`);
 	emulator.latencyMs = latencyMs;
 	const floorMs = (Math.ceil(count / limit) - 1) * windowMs + latencyMs;
-	const options = () => ({ limiter: new WindowLimiter(limit, windowMs), alignToWindowMs: windowMs });
+	const options = () => ({ limit: { requests: limit, windowMs }, alignToWindowMs: windowMs });
 	const ours = await trial('Create Conversation (defaults)', count, (items) => runCreateConversation(items), ourBody, options());
 	const httpRetry = await trial(
 		'HTTP Request (Retry On Fail)',
@@ -404,10 +383,10 @@ if (only.includes('4')) {
 	};
 	const ourStore = () => {
 		const store = new CredentialStore();
-		store.add('intercomConversationApi', { accessToken: INTERCOM_TEST_TOKEN, region: 'us', apiVersion: API_VERSION, baseUrl: emulator.baseUrl('intercom') });
+		store.add(definition.credentialType, fixtures.credential(emulator.url));
 		return store;
 	};
-	const options = () => ({ limiter: new WindowLimiter(limit, windowMs), alignToWindowMs: windowMs });
+	const options = () => ({ limit: { requests: limit, windowMs }, alignToWindowMs: windowMs });
 	let store = ourStore();
 	const ours = await trial(
 		'Create Conversation, one execution per item',
@@ -416,12 +395,7 @@ if (only.includes('4')) {
 			runNode({
 				credentialStore: store,
 				items,
-				parameters: {
-					provider: 'intercom',
-					intercomContactMode: 'id',
-					intercomContactId: '={{ $json.contactId }}',
-					intercomBody: '={{ $json.message }}',
-				},
+				parameters: bench.parameters,
 			}),
 		),
 		ourBody,

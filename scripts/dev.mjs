@@ -7,20 +7,27 @@
 //   4. sandbox credentials for all five providers + the example workflows (examples/*.json)
 //   5. `n8n start` on http://127.0.0.1:5678 with an owner account, the form/webhook examples active
 // Ctrl-C stops everything it started. A second run reuses n8n, the user folder and the login.
-// Flags: --check  submit the Intercom form once like a browser, check the sandbox page shows the
+// Flags: --check  submit the demo form once like a browser, check the sandbox page shows the
 //                 conversation, then stop (exit 1 on failure).
 // Env: DEV_N8N_PORT (5678), EMULATOR_PORT (4010), DEV_USER_FOLDER (default below).
-// Runs under Node 24 (npm scripts put node_modules/.bin/node first), which loads the emulator's .ts.
+// Runs under Node 24 (npm scripts put node_modules/.bin/node first); the sandbox's TypeScript is
+// loaded through scripts/ts-require.cjs.
 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 import ensure from './n8n/ensure-n8n.cjs';
 import n8n from './n8n/n8n-driver.cjs';
-import { createEmulator } from '../test/emulator/index.ts';
-import { PROVIDERS, sandboxCredentials } from '../test/e2e/sandbox.ts';
+
+const require = createRequire(import.meta.url);
+require('./ts-require.cjs');
+const { createEmulator, sandboxCredentials, sandboxProviders } = require('../sandbox/index.ts');
+const { demoProvider, formPath, WEBHOOK_PATH, webhookBody } = require('../sandbox/examples.ts');
+const PROVIDERS = sandboxProviders();
+const DEMO = demoProvider(PROVIDERS);
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const N8N_PORT = Number(process.env.DEV_N8N_PORT ?? 5678);
@@ -116,28 +123,30 @@ async function main() {
 	log(`n8n ready (${seconds(t)}; whole start ${seconds(started)})`);
 
 	const editor = client.baseUrl;
-	const form = `${editor}/form/create-conversation-intercom`;
+	const form = `${editor}/form/${formPath(DEMO)}`;
+	const others = PROVIDERS.filter((provider) => provider !== DEMO).map((provider) => `${editor}/form/${formPath(provider)}`);
 	process.stdout.write(`
-  n8n editor     ${editor}/workflow/${EXAMPLES.find(({ file }) => file === 'form-to-intercom.json')?.id}
+  n8n editor     ${editor}/workflow/${DEMO.fixtures.example.workflowId}
   login          ${n8n.OWNER.email}  /  ${n8n.OWNER.password}
   form           ${form}
   sandbox page   ${emulator.url}/   (what each emulated provider received)
-  webhook        curl -X POST ${editor}/webhook/create-conversation -H 'content-type: application/json' \\
-                   -d '{"email":"ann@example.com","name":"Ann","message":"Hello"}'
+  webhook        curl -X POST ${editor}/webhook/${WEBHOOK_PATH} -H 'content-type: application/json' \\
+                   -d '${JSON.stringify(webhookBody(DEMO))}'
 
   Next: open the form, send it, and watch the conversation appear on the sandbox page. In the
-  editor, open "Create Conversation" and switch the Provider: each of the five has a sandbox
-  credential already. The other forms: ${editor}/form/create-conversation-{reamaze,reevoo,zap,dynamics}
-  (Reevoo SKUs: AIPTPDV5700, TV-55-OLED). After changing the code: Ctrl-C and \`npm run dev\` again.
+  editor, open "Create Conversation" and switch the Provider: each of the ${PROVIDERS.length} has a sandbox
+  credential already. The other forms:
+${others.map((url) => `    ${url}`).join('\n')}
+  After changing the code: Ctrl-C and \`npm run dev\` again.
   Ctrl-C stops n8n and the sandbox. Data stays in ${USER_FOLDER}.
 `);
 
 	if (CHECK) {
+		// The demo form as a person fills it, with a message of its own to find on the sandbox page.
 		const message = `dev check ${Date.now()}`;
+		const { values, marker } = DEMO.fixtures.example.submission;
 		const body = new FormData();
-		body.append('field-0', 'dev.check@example.com');
-		body.append('field-1', 'Dev Check');
-		body.append('field-2', message);
+		values.forEach((value, index) => body.append(`field-${index}`, value === marker ? message : value));
 		let res;
 		for (let attempt = 0; attempt < 40; attempt++) {
 			res = await fetch(form, { method: 'POST', body });

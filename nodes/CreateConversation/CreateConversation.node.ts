@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { providerCredentials, providerProperties, providerSubtitle } from './description';
+import { nodeDescription, providerCredentials, providerProperties, providerSubtitle } from './description';
 import { providers } from './providers/registry';
 import { createConversations } from './shared/execute';
 import { listSearchMethods } from './shared/listSearch';
@@ -19,8 +19,7 @@ export class CreateConversation implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: providerSubtitle(providers),
-		description:
-			'Opens a new conversation in a helpdesk or customer-messaging platform: Intercom, Re:amaze, Reevoo, ZAP or Microsoft Dynamics 365 Contact Center. Creates one conversation per input item. Not idempotent: running it again creates another conversation.',
+		description: nodeDescription(providers),
 		defaults: { name: 'Create Conversation' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

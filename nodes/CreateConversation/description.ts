@@ -60,8 +60,38 @@ export function providerProperties(providers: readonly ProviderDefinition[]): IN
 	];
 }
 
-/** "in Intercom": the chosen provider's name under the node, not its internal id. */
+/** "in <provider name>": the chosen provider's name under the node, not its internal id. */
 export function providerSubtitle(providers: readonly ProviderDefinition[]): string {
 	const names = Object.fromEntries(providers.map((provider) => [provider.id, provider.displayName]));
 	return `={{"in " + (${JSON.stringify(names)}[$parameter["${PROVIDER_PARAMETER}"]] ?? $parameter["${PROVIDER_PARAMETER}"])}}`;
+}
+
+/** Words people search the node panel with besides the providers' names. */
+const GENERIC_ALIASES = ['helpdesk', 'ticket', 'support', 'chat'];
+
+/**
+ * The node's codex (`CreateConversation.node.json`, which n8n reads beside the node for the node
+ * panel's categories and search), written into dist by the build (gulpfile.js) from this.
+ */
+export function codexFor(providers: readonly ProviderDefinition[], packageName: string, homepage: string) {
+	const page = homepage.replace(/#.*$/, '');
+	return {
+		node: `${packageName}.createConversation`,
+		nodeVersion: '1.0',
+		codexVersion: '1.0',
+		categories: ['Communication'],
+		subcategories: { Communication: ['Customer Support'] },
+		alias: [...new Set([...providers.flatMap((provider) => [provider.displayName, ...(provider.searchAliases ?? [])]), ...GENERIC_ALIASES])],
+		resources: {
+			credentialDocumentation: [{ url: `${page}#providers` }],
+			primaryDocumentation: [{ url: `${page}#readme` }],
+		},
+	};
+}
+
+/** The node's description line: what it does, with every provider's name. */
+export function nodeDescription(providers: readonly ProviderDefinition[]): string {
+	const names = providers.map((provider) => provider.displayName);
+	const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : names.join('');
+	return `Opens a new conversation in a helpdesk or customer-messaging platform: ${list}. Creates one conversation per input item. Not idempotent: running it again creates another conversation.`;
 }

@@ -2,13 +2,13 @@
 // `npm run test:browser`: the node seen in a real browser. Starts the `npm run dev` instance (n8n 2.41.1
 // with this package + the provider sandbox), drives Debian's Chromium with playwright-core:
 //   1. signs in to the n8n editor as the dev owner,
-//   2. opens the Intercom example workflow (Form Trigger → Create Conversation) and the node's panel,
-//   3. checks the Provider selector is a visible field, then switches it through all five providers as
-//      a user would; for each: the Provider dropdown offers all five, the Credential dropdown offers
+//   2. opens the demo provider's form example (Form Trigger → Create Conversation) and the node's panel,
+//   3. checks the Provider selector is a visible field, then switches it through every provider as
+//      a user would; for each: the Provider dropdown offers them all, the Credential dropdown offers
 //      only this provider's sandbox credential (and "Create new credential", which opens a new
 //      credential of this provider's type only; screenshot test-artifacts/create-credential-<provider>.png),
 //      and once that credential is picked the panel shows its own fields and credential and none of
-//      another provider's; screenshots test-artifacts/panel-<provider>.png (Intercom also to docs/panel.png),
+//      another provider's; screenshots test-artifacts/panel-<provider>.png (the demo provider's also to docs/panel.png),
 //   4. submits the example form in the browser and finds the conversation on the sandbox page.
 // Prints `browser: N passed, N failed` and exits 1 on any failed check. Stops everything it started.
 //
@@ -22,7 +22,8 @@
 //
 // Flags: --reuse  use an instance already started with `npm run dev` instead of starting one.
 // Env: DEV_N8N_PORT (5678), EMULATOR_PORT (4010), DEV_USER_FOLDER: passed on to scripts/dev.mjs.
-// Runs under Node 24 (npm scripts put node_modules/.bin/node first), which loads the sandbox .ts.
+// Runs under Node 24 (npm scripts put node_modules/.bin/node first); the sandbox's TypeScript is
+// loaded through scripts/ts-require.cjs.
 
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -31,17 +32,24 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-import { PROVIDERS, CREDENTIAL_TYPES, SANDBOX_CREDENTIAL_IDS, SANDBOX_CREDENTIAL_NAMES } from '../e2e/sandbox.ts';
-
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
+require('../../scripts/ts-require.cjs');
+const { sandboxProviders } = require('../../sandbox/index.ts');
+const { demoProvider, formPath } = require('../../sandbox/examples.ts');
+const { panelExpectations } = require('./expectations.ts');
+/** Every registered provider with its sandbox fixtures; the demo one's form example is opened. */
+const SANDBOX = sandboxProviders();
+const PROVIDERS = SANDBOX.map(({ id }) => id);
+const DEMO = demoProvider(SANDBOX);
+
 const N8N_PORT = Number(process.env.DEV_N8N_PORT ?? 5678);
 const EMULATOR_PORT = Number(process.env.EMULATOR_PORT ?? 4010);
 const EDITOR = `http://127.0.0.1:${N8N_PORT}`;
-const SANDBOX = `http://127.0.0.1:${EMULATOR_PORT}`;
+const SANDBOX_URL = `http://127.0.0.1:${EMULATOR_PORT}`;
 const OWNER = { email: 'owner@example.com', password: 'Passw0rd-e2e-Owner' };
-const WORKFLOW_ID = 'ccExampleFormInt';
-const FORM_PATH = 'create-conversation-intercom';
+const WORKFLOW_ID = DEMO.fixtures.example.workflowId;
+const FORM_PATH = formPath(DEMO);
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 const REUSE = process.argv.includes('--reuse');
@@ -64,71 +72,24 @@ function check(ok, what, detail = '') {
 // what each provider's panel must show, read from the built package (the same files n8n loads)
 function expectations() {
 	const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-	const { NodeHelpers } = require('n8n-workflow');
 	const nodeFile = path.join(ROOT, pkg.n8n.nodes[0]);
 	const NodeClass = require(nodeFile)[path.basename(nodeFile, '.node.js')];
-	const description = new NodeClass().description;
-
 	const credentialDisplayNames = {};
 	for (const file of pkg.n8n.credentials) {
 		const CredClass = require(path.join(ROOT, file))[path.basename(file, '.credentials.js')];
 		const credential = new CredClass();
 		credentialDisplayNames[credential.name] = credential.displayName;
 	}
-
 	// parameters of the example workflow's node (what the panel starts with)
-	const exampleWorkflow = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', 'form-to-intercom.json'), 'utf8'));
-	const exampleParameters = exampleWorkflow.nodes.find((node) => node.name === 'Create Conversation').parameters;
-
-	const allNames = (properties) =>
-		properties.flatMap((p) => [p.displayName, ...(p.options ?? []).flatMap((o) => (o.displayName ? allNames([o]) : o.values ? allNames(o.values) : []))]);
-	// each provider's own fields, from its module (providers/<id>/description.ts) rather than from the
-	// node's assembled description, so a wrong `displayOptions.show.provider` there cannot hide itself
-	const providerModule = (provider) => require(path.join(ROOT, path.dirname(pkg.n8n.nodes[0]), 'providers', provider, 'index.js'))[`${provider}Provider`];
-	const ownProperties = (provider) => providerModule(provider).properties;
-
-	const result = {};
-	for (const provider of PROVIDERS) {
-		// top-level fields n8n shows for these parameter values
-		const visibleFor = (raw) => {
-			const parameters = NodeHelpers.getNodeParameters(description.properties, raw, true, false, { typeVersion: 1 }, description) ?? raw;
-			return ownProperties(provider)
-				.filter((p) => p.type !== 'hidden' && p.type !== 'notice')
-				.filter((p) => NodeHelpers.displayParameter(parameters, p, { typeVersion: 1 }, description))
-				.map((p) => p.displayName);
-		};
-		// after a switch the panel holds the provider's defaults; the example starts on Intercom
-		const visible = visibleFor({ provider });
-		const example = provider === exampleParameters.provider ? visibleFor({ ...exampleParameters }) : undefined;
-		const own = new Set(allNames(ownProperties(provider)));
-		const foreign = new Set(
-			PROVIDERS.filter((other) => other !== provider)
-				.flatMap((other) => allNames(ownProperties(other)))
-				.filter((name) => !own.has(name)),
-		);
-		const credentialType = providerModule(provider).credentialType;
-		if (credentialType !== CREDENTIAL_TYPES[provider]) throw new Error(`${provider}: credential type ${credentialType} is not the sandbox's ${CREDENTIAL_TYPES[provider]}`);
-		result[provider] = {
-			visible,
-			example,
-			foreign: [...foreign],
-			credentialDisplayName: credentialDisplayNames[credentialType],
-			foreignCredentialDisplayNames: PROVIDERS.filter((other) => other !== provider).map((other) => credentialDisplayNames[providerModule(other).credentialType]),
-			credentialName: SANDBOX_CREDENTIAL_NAMES[provider],
-			foreignCredentialNames: PROVIDERS.filter((other) => other !== provider).map((other) => SANDBOX_CREDENTIAL_NAMES[other]),
-			credentialId: SANDBOX_CREDENTIAL_IDS[provider],
-			providerName: providerModule(provider).displayName,
-		};
-	}
-	const selector = description.properties.find((p) => p.name === 'provider');
-	const selectorNames = (selector?.options ?? []).map((o) => o.name);
-	const names = PROVIDERS.map((provider) => result[provider].providerName);
-	if (JSON.stringify([...selectorNames].sort()) !== JSON.stringify([...names].sort())) throw new Error(`Provider options ${JSON.stringify(selectorNames)} are not the providers' names ${JSON.stringify(names)}`);
-	return result;
+	const exampleWorkflow = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', `form-to-${DEMO.id}.json`), 'utf8'));
+	return panelExpectations({
+		description: new NodeClass().description,
+		definitions: require(path.join(path.dirname(nodeFile), 'providers', 'registry.js')).providers,
+		credentialDisplayNames,
+		sandbox: SANDBOX,
+		exampleParameters: exampleWorkflow.nodes.find((node) => node.name === 'Create Conversation').parameters,
+	});
 }
-
-/** One field per provider, named in the task, so an empty derivation cannot pass silently. */
-const SIGNATURE_FIELD = { intercom: 'Identify Contact By', reamaze: 'Channel', reevoo: 'Retailer', zap: 'User ID', dynamics: 'Customer ID' };
 
 // ---------------------------------------------------------------------------------------------
 // Chromium
@@ -211,7 +172,8 @@ async function checkPanel(page, ndv, provider, e, visible, when) {
 	const parameters = ndv.getByTestId('node-parameters');
 	const credentialSelect = ndv.getByTestId('node-credentials-select');
 	// the panel re-renders for the new provider: wait for its signature field
-	const signature = SIGNATURE_FIELD[provider];
+	// one field per provider, named in its fixtures, so an empty derivation cannot pass silently
+	const signature = e.signatureField;
 	const labelsNow = () =>
 		parameters
 			.locator('[data-test-id=parameter-item] .n8n-input-label')
@@ -306,20 +268,20 @@ async function inBrowser(expect) {
 		if (!panelOpen) return timings;
 		await ndv.getByTestId('node-parameters').waitFor();
 
-		// 3. the panel as the example left it (Intercom), then every provider switched to in turn
+		// 3. the panel as the example left it (the demo provider), then every provider switched to in turn
 		t = Date.now();
 		fs.mkdirSync(ARTIFACTS, { recursive: true });
 		fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
 		if (REUSE) {
 			log('--reuse: the workflow may have been edited (n8n autosaves): not checking the example as imported');
 		} else {
-			await checkPanel(page, ndv, 'intercom', expect.intercom, expect.intercom.example, 'as imported');
-			await ndv.screenshot({ path: path.join(ARTIFACTS, 'panel-intercom-example.png') });
-			fs.copyFileSync(path.join(ARTIFACTS, 'panel-intercom-example.png'), path.join(ROOT, 'docs', 'panel.png'));
+			await checkPanel(page, ndv, DEMO.id, expect[DEMO.id], expect[DEMO.id].example, 'as imported');
+			await ndv.screenshot({ path: path.join(ARTIFACTS, `panel-${DEMO.id}-example.png`) });
+			fs.copyFileSync(path.join(ARTIFACTS, `panel-${DEMO.id}-example.png`), path.join(ROOT, 'docs', 'panel.png'));
 		}
-		// Intercom last: switching away and back again proves the switch works in both directions
+		// the demo provider last: switching away and back again proves the switch works both ways
 		const providerField = ndv.getByTestId('parameter-input-provider');
-		for (const provider of [...PROVIDERS.filter((p) => p !== 'intercom'), 'intercom']) {
+		for (const provider of [...PROVIDERS.filter((p) => p !== DEMO.id), DEMO.id]) {
 			const e = expect[provider];
 			// switch through the Provider field, as a user would
 			await providerField.click();
@@ -328,7 +290,7 @@ async function inBrowser(expect) {
 			const offeredProviders = await providerItems.evaluateAll((els) => els.map((el) => (el.innerText ?? '').split('\n')[0].trim()));
 			check(
 				PROVIDERS.every((p) => offeredProviders.includes(expect[p].providerName)) && offeredProviders.length === PROVIDERS.length,
-				`${provider}: the Provider dropdown offers the five providers`,
+				`${provider}: the Provider dropdown offers the ${PROVIDERS.length} providers`,
 				JSON.stringify(offeredProviders),
 			);
 			const index = offeredProviders.indexOf(e.providerName);
@@ -386,22 +348,24 @@ async function inBrowser(expect) {
 			await checkPanel(page, ndv, provider, e, e.visible, 'after switching');
 			await ndv.screenshot({ path: path.join(ARTIFACTS, `panel-${provider}.png`) });
 		}
-		if (REUSE) fs.copyFileSync(path.join(ARTIFACTS, 'panel-intercom.png'), path.join(ROOT, 'docs', 'panel.png'));
+		if (REUSE) fs.copyFileSync(path.join(ARTIFACTS, `panel-${DEMO.id}.png`), path.join(ROOT, 'docs', 'panel.png'));
 		timings.providers = seconds(t);
 
 		// 4. the example form, submitted in the browser, and the sandbox page
 		t = Date.now();
 		const message = `browser check ${Date.now()}`;
-		const email = 'browser.check@example.com';
+		const { fields, submission } = DEMO.fixtures.example;
 		const form = await context.newPage();
 		const formResponse = await form.goto(`${EDITOR}/form/${FORM_PATH}`);
 		const formShown = await form.locator('#submit-btn').waitFor({ timeout: 15_000 }).then(() => true, () => false);
 		if (!check(formShown, 'the example form opens in the browser (its workflow is active)', `HTTP ${formResponse?.status()}: ${(await form.locator('body').innerText()).slice(0, 300)}`)) {
 			return timings;
 		}
-		await form.getByLabel('Email').fill(email);
-		await form.getByLabel('Name').fill('Browser Check');
-		await form.getByLabel('Message').fill(message);
+		// the demo form as a person fills it, with a message of its own to find on the sandbox page
+		for (const [index, field] of fields.entries()) {
+			const value = submission.values[index];
+			await form.getByLabel(field.fieldLabel, { exact: true }).fill(value === submission.marker ? message : value);
+		}
 		await form.locator('#submit-btn').click();
 		const submitted = await form
 			.getByText(/submitted|thank/i)
@@ -414,16 +378,13 @@ async function inBrowser(expect) {
 		const sandbox = await context.newPage();
 		let found = false;
 		for (let attempt = 0; attempt < 40 && !found; attempt++) {
-			await sandbox.goto(`${SANDBOX}/`);
-			found = (await sandbox.locator('section#intercom li[data-provider=intercom]', { hasText: message }).count()) > 0;
+			await sandbox.goto(`${SANDBOX_URL}/`);
+			found = (await sandbox.locator(`section#${DEMO.id} li[data-provider=${DEMO.id}]`, { hasText: message }).count()) > 0;
 			if (!found) await sandbox.waitForTimeout(500);
 		}
-		const entry = sandbox.locator('section#intercom li[data-provider=intercom]', { hasText: message }).first();
-		check(found, 'the sandbox page lists the new Intercom conversation with the form message', message);
-		if (found) {
-			check((await entry.innerText()).includes(email), 'the conversation on the sandbox page came from the form email');
-			await entry.scrollIntoViewIfNeeded();
-		}
+		const entry = sandbox.locator(`section#${DEMO.id} li[data-provider=${DEMO.id}]`, { hasText: message }).first();
+		check(found, `the sandbox page lists the new ${DEMO.definition.displayName} conversation with the form message`, message);
+		if (found) await entry.scrollIntoViewIfNeeded();
 		await sandbox.screenshot({ path: path.join(ARTIFACTS, 'sandbox.png') });
 		timings.formToSandbox = seconds(t);
 		return timings;
@@ -447,7 +408,7 @@ async function main() {
 	log(`${chromiumVersion} (${seconds(t)})`);
 
 	if (REUSE) {
-		log(`--reuse: using the running instance at ${EDITOR} and ${SANDBOX}`);
+		log(`--reuse: using the running instance at ${EDITOR} and ${SANDBOX_URL}`);
 	} else {
 		for (const [port, variable] of [[N8N_PORT, 'DEV_N8N_PORT'], [EMULATOR_PORT, 'EMULATOR_PORT']]) {
 			if (!(await portFree(port))) {

@@ -1,14 +1,13 @@
 /**
  * A burst of webhook executions against a real n8n, as form-to-helpdesk traffic arrives: one
- * execution per POST, all at once, all with the same Intercom credential, against the emulator
- * enforcing Intercom-style windows (a quota per token, `X-RateLimit-*` headers, 429 beyond),
- * scaled down so the run stays short. Used by the regular-mode and the queue-mode suites.
+ * execution per POST, all at once, all with the same credential, against the emulator enforcing
+ * quota windows the way the provider does (a quota per credential, `X-RateLimit-*` headers, 429
+ * beyond), scaled down so the run stays short. The provider is the first one whose fixtures say
+ * how to set its quota. Used by the regular-mode and the queue-mode suites.
  */
 import * as http from 'node:http';
 
-import type { Emulator } from '../emulator/index.ts';
-import type { IntercomEmulator } from '../emulator/intercom.ts';
-import { NODE_TYPE, credentialRef } from './sandbox.ts';
+import { NODE_TYPE, credentialRef, quotaProvider, type Emulator } from '../../sandbox';
 
 export interface BurstPlan {
 	/** Executions fired at once. */
@@ -16,7 +15,7 @@ export interface BurstPlan {
 	/** Creates the emulator allows per window and token. */
 	limit: number;
 	/**
-	 * Intercom's windows are 10 s long; scaled down to whole seconds (its reset header counts
+	 * Scaled down from the provider's own (often 10 s), in whole seconds (reset headers count
 	 * seconds). Long enough that n8n taking in the burst (one to three seconds for 200 webhooks
 	 * on SQLite, on a busy 2-core machine) fits in the first window.
 	 */
@@ -24,8 +23,9 @@ export interface BurstPlan {
 	path: string;
 }
 
-/** Webhook (answers when the run ends) → Create Conversation for the contact in the body. */
-export function burstWorkflow(id: string, path: string): Record<string, unknown> {
+/** Webhook (answers when the run ends) → Create Conversation from `message` in the body. */
+export function burstWorkflow(id: string, path: string, emulator: Emulator): Record<string, unknown> {
+	const provider = quotaProvider();
 	return {
 		id,
 		name: `E2E burst (${path})`,
@@ -45,13 +45,8 @@ export function burstWorkflow(id: string, path: string): Record<string, unknown>
 				type: NODE_TYPE,
 				typeVersion: 1,
 				position: [240, 0],
-				parameters: {
-					provider: 'intercom',
-					intercomContactMode: 'id',
-					intercomContactId: '={{ $json.body.contactId }}',
-					intercomBody: '={{ $json.body.message }}',
-				},
-				credentials: credentialRef('intercom'),
+				parameters: provider.quota.parameters(emulator, 'webhook'),
+				credentials: credentialRef(provider),
 			},
 		],
 		connections: { Webhook: { main: [[{ node: 'Create Conversation', type: 'main', index: 0 }]] } },
@@ -103,16 +98,14 @@ function post(baseUrl: string, path: string, body: unknown, agent: http.Agent): 
 
 /**
  * Fires `count` POSTs at once, right after a window boundary (so the floor is exact), and reads
- * what the emulator received. The emulator's Intercom quota is set for the burst and removed after.
+ * what the emulator received. The provider's quota is set for the burst and lifted after.
  */
 /** A few executions through the same path first, so the burst measures pacing, not n8n warming up. */
-export async function warmUp(emulator: Emulator, baseUrl: string, path: string, count = 20): Promise<void> {
-	const intercom = emulator.provider<IntercomEmulator>('intercom');
-	const contact = intercom.addContact({ role: 'user', email: `warm-up-${path}@example.com` });
+export async function warmUp(baseUrl: string, path: string, count = 20): Promise<void> {
 	const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
 	try {
 		const answers = await Promise.all(
-			Array.from({ length: count }, (_, index) => post(baseUrl, path, { contactId: contact.id, message: `warm-up ${path} ${index}` }, agent)),
+			Array.from({ length: count }, (_, index) => post(baseUrl, path, { message: `warm-up ${path} ${index}` }, agent)),
 		);
 		const failed = answers.filter((answer) => answer.status !== 200);
 		if (failed.length) throw new Error(`warm-up: ${failed.length} of ${count} failed: ${failed[0].status} ${failed[0].text.slice(0, 300)}`);
@@ -122,24 +115,23 @@ export async function warmUp(emulator: Emulator, baseUrl: string, path: string, 
 }
 
 export async function fireBurst(emulator: Emulator, baseUrl: string, plan: BurstPlan): Promise<BurstOutcome> {
-	const intercom = emulator.provider<IntercomEmulator>('intercom');
-	const contact = intercom.addContact({ role: 'user', email: `burst-${plan.path}@example.com` });
+	const provider = quotaProvider();
+	const createPath = provider.fixtures.reliability.createPath;
 	const messages = Array.from({ length: plan.count }, (_, index) => `burst ${plan.path} ${index}`);
-	const isBurst = (body: unknown) => messages.includes((body as { body?: string } | undefined)?.body ?? '');
-	intercom.perTokenLimit = { limit: plan.limit, windowMs: plan.windowMs };
+	provider.quota.limitEachCredential(emulator, plan.limit, plan.windowMs);
 	const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
 	try {
 		await new Promise((resolve) => setTimeout(resolve, plan.windowMs - (Date.now() % plan.windowMs) + 5));
 		const started = Date.now();
 		const answers = await Promise.all(
-			messages.map((message) => post(baseUrl, plan.path, { contactId: contact.id, message }, agent).catch((error: Error) => ({ status: 0, text: error.message }))),
+			messages.map((message) => post(baseUrl, plan.path, { message }, agent).catch((error: Error) => ({ status: 0, text: error.message }))),
 		);
 		const wallMs = Date.now() - started;
 		const windowStart = Math.floor(started / plan.windowMs) * plan.windowMs;
 		const floorMs = windowStart + (Math.ceil(plan.count / plan.limit) - 1) * plan.windowMs - started;
 
-		const creates = emulator.requestsFor('intercom', { method: 'POST', path: '/intercom/conversations' }).filter((request) => isBurst(request.body));
-		const createdBodies = intercom.created.map((conversation) => (conversation.request as { body: string }).body).filter((body) => messages.includes(body));
+		const creates = emulator.requestsFor(provider.id, { method: 'POST', path: createPath }).filter((request) => request.receivedAt >= started);
+		const createdBodies = provider.quota.createdMessages(emulator).filter((body) => messages.includes(body));
 		const counts = new Map<string, number>();
 		for (const body of createdBodies) counts.set(body, (counts.get(body) ?? 0) + 1);
 		const answered = answers.map((answer) => {
@@ -171,6 +163,6 @@ export async function fireBurst(emulator: Emulator, baseUrl: string, plan: Burst
 		};
 	} finally {
 		agent.destroy();
-		intercom.perTokenLimit = undefined;
+		provider.quota.unlimit(emulator);
 	}
 }

@@ -9,138 +9,40 @@ import { dirname } from 'node:path';
 
 import { LoggerProxy, type ICredentialDataDecryptedObject, type IDataObject } from 'n8n-workflow';
 
-import type { Emulator } from '../emulator/core.ts';
-import { DYNAMICS_TEST, type DynamicsEmulator } from '../emulator/dynamics.ts';
-import { INTERCOM_TEST_TOKEN, type IntercomEmulator } from '../emulator/intercom.ts';
-import { REAMAZE_TEST_EMAIL, REAMAZE_TEST_TOKEN } from '../emulator/reamaze.ts';
-import { REEVOO_TEST_KEY, REEVOO_TEST_SECRET } from '../emulator/reevoo.ts';
-import { ZAP_TEST_IDENTITY, ZAP_TEST_PASSWORD, type ZapEmulator } from '../emulator/zap.ts';
+import { sandboxProviders, type Emulator, type SandboxProvider } from '../../sandbox';
+import type { ReliabilitySetup } from '../../sandbox/fixtures';
 import type { RunWorkflowResult } from '../harness/engine';
 import { visibleText } from '../support/engine';
 
-export const PROVIDER_IDS = ['intercom', 'reamaze', 'reevoo', 'zap', 'dynamics'] as const;
-export type ProviderId = (typeof PROVIDER_IDS)[number];
+/** Every registered provider, with its sandbox fixtures. */
+export const PROVIDERS = sandboxProviders();
+export const PROVIDER_IDS = PROVIDERS.map(({ id }) => id);
+export type ProviderId = string;
 
-export const INTERCOM_USER_ID = '0123456789abcdefABCDEF01';
-export const ZAP_CUSTOMER_ID = '64b7f0c2a1d3e4f5a6b7c8d9';
-
-export interface ProviderSetup {
-	id: ProviderId;
-	/** Path prefix (as the emulator sees it) of the request that creates a conversation. */
-	createPath: string;
+/** A provider's reliability set-up (its fixtures), with its credential and conversations at hand. */
+export interface ProviderSetup extends ReliabilitySetup {
+	id: string;
 	credentials(emulator: Emulator): Record<string, ICredentialDataDecryptedObject>;
-	/** Node parameters that create one conversation per item from `$json.text`. */
-	parameters: Record<string, unknown>;
-	/** Seeds what the parameters need (after `emulator.reset()`). */
-	seed(emulator: Emulator): void;
 	/** Conversations the emulator really created. */
 	created(emulator: Emulator): number;
-	/** Every secret value in play, read after the run (issued tokens included). */
-	secrets(emulator: Emulator): string[];
 }
 
-const basic = (user: string, password: string) => Buffer.from(`${user}:${password}`).toString('base64');
+/** The reliability set-ups of these providers, by id. */
+export function setupsFor(providers: SandboxProvider[]): Record<string, ProviderSetup> {
+	return Object.fromEntries(
+		providers.map(({ id, definition, fixtures }) => [
+			id,
+			{
+				id,
+				...fixtures.reliability,
+				credentials: (emulator: Emulator) => ({ [definition.credentialType]: (fixtures.reliability.credential ?? fixtures.credential)(emulator.url) }),
+				created: (emulator: Emulator) => emulator.provider(id).conversations().length,
+			},
+		]),
+	);
+}
 
-export const SETUPS: Record<ProviderId, ProviderSetup> = {
-	intercom: {
-		id: 'intercom',
-		createPath: '/intercom/conversations',
-		credentials: (emulator) => ({
-			intercomConversationApi: { accessToken: INTERCOM_TEST_TOKEN, region: 'us', apiVersion: '2.16', baseUrl: emulator.baseUrl('intercom') },
-		}),
-		parameters: {
-			provider: 'intercom',
-			intercomContactMode: 'id',
-			intercomContactId: INTERCOM_USER_ID,
-			intercomBody: '={{ $json.text }}',
-		},
-		seed: (emulator) => void emulator.provider<IntercomEmulator>('intercom').addContact({ role: 'user', id: INTERCOM_USER_ID }),
-		created: (emulator) => emulator.provider('intercom').conversations().length,
-		secrets: () => [INTERCOM_TEST_TOKEN],
-	},
-	reamaze: {
-		id: 'reamaze',
-		createPath: '/reamaze/conversations',
-		credentials: (emulator) => ({
-			reamazeConversationApi: { brand: 'acme', email: REAMAZE_TEST_EMAIL, apiToken: REAMAZE_TEST_TOKEN, baseUrl: emulator.baseUrl('reamaze') },
-		}),
-		parameters: {
-			provider: 'reamaze',
-			reamazeSubject: 'Order 42',
-			reamazeChannel: { __rl: true, mode: 'id', value: 'support' },
-			reamazeBody: '={{ $json.text }}',
-			reamazeCustomerName: 'Ann Smith',
-			reamazeCustomerEmail: 'ann@example.com',
-		},
-		seed: () => undefined,
-		created: (emulator) => emulator.provider('reamaze').conversations().length,
-		secrets: () => [REAMAZE_TEST_TOKEN, basic(REAMAZE_TEST_EMAIL, REAMAZE_TEST_TOKEN)],
-	},
-	reevoo: {
-		id: 'reevoo',
-		createPath: '/reevoo/v4/organisations/D10/conversations',
-		credentials: (emulator) => ({
-			reevooConversationApi: { apiKey: REEVOO_TEST_KEY, apiSecret: REEVOO_TEST_SECRET, baseUrl: emulator.baseUrl('reevoo') },
-		}),
-		parameters: {
-			provider: 'reevoo',
-			reevooTrkref: { __rl: true, mode: 'id', value: 'D10' },
-			reevooProductMode: 'sku',
-			reevooSku: 'AIPTPDV5700',
-			reevooEmail: 'joe@example.com',
-			reevooQuestion: '={{ $json.text }}',
-		},
-		seed: () => undefined,
-		created: (emulator) => emulator.provider('reevoo').conversations().length,
-		secrets: () => [REEVOO_TEST_SECRET, basic(REEVOO_TEST_KEY, REEVOO_TEST_SECRET)],
-	},
-	zap: {
-		id: 'zap',
-		createPath: '/zap/v1/support/conversations',
-		// The login credential: a password, a session token and a refresh token are in play.
-		credentials: (emulator) => ({
-			zapConversationApi: {
-				environment: 'production',
-				authMode: 'login',
-				identity: ZAP_TEST_IDENTITY,
-				password: ZAP_TEST_PASSWORD,
-				baseUrl: emulator.baseUrl('zap'),
-			},
-		}),
-		parameters: { provider: 'zap', zapUserId: ZAP_CUSTOMER_ID, zapOptions: { guestId: '={{ $json.text }}' } },
-		seed: (emulator) => void emulator.provider<ZapEmulator>('zap').addUser({ id: ZAP_CUSTOMER_ID }),
-		created: (emulator) => emulator.provider('zap').conversations().length,
-		secrets: (emulator) => {
-			const zap = emulator.provider<ZapEmulator>('zap');
-			return [ZAP_TEST_PASSWORD, ...zap.sessionTokens(), ...zap.refreshTokens.keys()];
-		},
-	},
-	dynamics: {
-		id: 'dynamics',
-		createPath: '/dynamics/api/v1.0/consumer/conversation/create',
-		credentials: (emulator) => ({
-			dynamicsMessagingOAuth2Api: {
-				tenantId: DYNAMICS_TEST.tenantId,
-				clientId: DYNAMICS_TEST.clientId,
-				clientSecret: DYNAMICS_TEST.clientSecret,
-				organizationId: DYNAMICS_TEST.organizationId,
-				messagingGeo: DYNAMICS_TEST.messagingGeo,
-				scopeZone: DYNAMICS_TEST.scopeZone,
-				channelId: DYNAMICS_TEST.channelId,
-				authorityHost: `${emulator.url}/dynamics-login`,
-				baseUrl: emulator.baseUrl('dynamics'),
-			},
-		}),
-		parameters: { provider: 'dynamics', dynamicsStartMessage: '={{ $json.text }}' },
-		seed: () => undefined,
-		created: (emulator) => emulator.provider('dynamics').conversations().length,
-		secrets: (emulator) => [
-			DYNAMICS_TEST.clientSecret,
-			basic(DYNAMICS_TEST.clientId, DYNAMICS_TEST.clientSecret),
-			...emulator.provider<DynamicsEmulator>('dynamics').tokens.keys(),
-		],
-	},
-};
+export const SETUPS = setupsFor(PROVIDERS);
 
 /** Items whose text differs, so a duplicate create is visible. */
 export function itemsOf(count: number, prefix = 'msg'): IDataObject[] {

@@ -39,7 +39,7 @@ function parseUrl(text: string): URL | undefined {
 
 /**
  * Where a credential may send its secret: the provider's own domains, or loopback (the local
- * sandbox and tests). `anyHttps` is for the one documented free host (ZAP's Custom Deployment).
+ * sandbox and tests). `anyHttps` is for a documented free host (a provider's self-hosted deployment).
  */
 export interface HostRule {
 	/** The field as the user sees it, e.g. "Base URL Override". */
@@ -65,7 +65,7 @@ function describeAllowed(rule: HostRule): string {
 }
 
 /**
- * Reads an advanced host field of a credential ("Base URL Override", Dynamics' "Authority Host").
+ * Reads an advanced host field of a credential ("Base URL Override", an OAuth2 "Authority Host").
  * Empty means the provider's real host. Accepted: the provider's own hosts over https, or a
  * loopback address over http or https (the local sandbox). Anything else is refused before any
  * request, so whoever may edit a shared credential cannot point its secret at their own server.
@@ -122,7 +122,7 @@ export const BASE_URL_OVERRIDE = 'Base URL Override';
 export function baseUrlOverrideProperty(options: {
 	realHost: string;
 	placeholder: string;
-	/** Where an override may point, e.g. "*.intercom.io". */
+	/** Where an override may point, e.g. "*.example-helpdesk.io". */
 	allowed: string;
 	description?: string;
 }): INodeProperties {

@@ -83,7 +83,7 @@ export interface ConversationOutcome {
 	status: 'created' | 'reused' | 'accepted';
 	conversationId: string | null;
 	conversationUrl?: string | null;
-	/** Provider-specific normalised fields (e.g. the Intercom contact that wrote). */
+	/** Provider-specific normalised fields (e.g. the contact that wrote). */
 	extra?: IDataObject;
 	/** The provider's last response body, untouched. */
 	response: unknown;
@@ -129,6 +129,8 @@ export interface ProviderDefinition<Params = unknown> {
 	displayName: string;
 	/** One line shown under the provider option. */
 	description: string;
+	/** More words the node panel's search finds the node by (the display name always works). */
+	searchAliases?: string[];
 	/** The credential type this provider authenticates with (one per provider). */
 	credentialType: string;
 	/** The provider's panel. The registry adds the `provider` display condition. */
@@ -139,7 +141,7 @@ export interface ProviderDefinition<Params = unknown> {
 	errorHints: ErrorHints;
 	/**
 	 * Whether n8n may renew the credential and send the request again after a 401 (credentials
-	 * with a login step, e.g. ZAP's email and password). Otherwise a 401 is final and the request
+	 * with a login step, e.g. an email and password). Otherwise a 401 is final and the request
 	 * is not sent twice. OAuth2 credentials need no answer here: n8n-core always fetches a new
 	 * token and resends after a 401 for them, whatever the node asks.
 	 */

@@ -26,7 +26,7 @@ export interface RateLimitSignal {
 	remaining: number;
 	/** Epoch ms at which the window ends and the quota is refilled. */
 	resetAt: number;
-	/** Requests per window, when the provider says (Intercom: the per-10-second figure). */
+	/** Requests per window, when the provider says (e.g. the per-10-second figure). */
 	limit?: number;
 }
 

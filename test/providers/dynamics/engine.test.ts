@@ -1,6 +1,6 @@
 import { CredentialStore, HarnessCredentialTypes, HarnessCredentialsHelper } from '../../harness/engine';
-import { createEmulator, type Emulator } from '../../emulator/index.ts';
-import { DYNAMICS_ERRORS, DYNAMICS_TEST, DYNAMICS_TEST_SCOPE, dynamicsProblem, type DynamicsEmulator } from '../../emulator/dynamics.ts';
+import { createEmulator, type Emulator } from '../../../sandbox/index';
+import { DYNAMICS_ERRORS, DYNAMICS_TEST, DYNAMICS_TEST_SCOPE, dynamicsProblem, type DynamicsEmulator } from '../../../sandbox/providers/dynamics/emulator';
 import { DYNAMICS_ERROR_HINTS } from '../../../nodes/CreateConversation/providers/dynamics/response';
 import { jsonOf, packageCredentialTypes, runNode, testCredentialOf, visibleText } from '../../support/engine';
 import type { ICredentialDataDecryptedObject, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
@@ -514,7 +514,7 @@ describe('provider errors', () => {
 	});
 
 	test('429 waits for Retry-After and then succeeds, without duplicates', async () => {
-		const { WindowLimiter } = await import('../../emulator/core.ts');
+		const { WindowLimiter } = await import('../../../sandbox/server');
 		dynamics.limiter = new WindowLimiter(2, 1000);
 		const result = await runNode({
 			credentials: credentials(),

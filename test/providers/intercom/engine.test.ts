@@ -1,6 +1,6 @@
-import { createEmulator, type Emulator } from '../../emulator/index.ts';
-import { INTERCOM_TEST_TOKEN, type IntercomEmulator } from '../../emulator/intercom.ts';
-import { intercomSchemas } from '../../emulator/openapi.ts';
+import { createEmulator, type Emulator } from '../../../sandbox/index';
+import { INTERCOM_TEST_TOKEN, type IntercomEmulator } from '../../../sandbox/providers/intercom/emulator';
+import { intercomSchemas } from '../../../sandbox/providers/intercom/openapi';
 import { CredentialStore } from '../../harness/engine';
 import { jsonOf, runNode, testCredentialOf, visibleText } from '../../support/engine';
 
@@ -345,7 +345,7 @@ describe('provider errors', () => {
 
 	test('429 waits until X-RateLimit-Reset and then succeeds, without duplicates', async () => {
 		const user = intercom.addContact({ role: 'user' });
-		const { WindowLimiter } = await import('../../emulator/core.ts');
+		const { WindowLimiter } = await import('../../../sandbox/server');
 		intercom.limiter = new WindowLimiter(2, 1000);
 		const result = await runNode({
 			credentials: credentials(),

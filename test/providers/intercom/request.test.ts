@@ -1,4 +1,4 @@
-import { intercomSchemas } from '../../emulator/openapi.ts';
+import { intercomSchemas } from '../../../sandbox/providers/intercom/openapi';
 import * as requests from '../../../nodes/CreateConversation/providers/intercom/request';
 import { intercomSchema } from '../../../nodes/CreateConversation/providers/intercom/schema';
 

@@ -2,9 +2,9 @@ import type { ICredentialDataDecryptedObject, INodeListSearchResult } from 'n8n-
 
 import { ReamazeConversationApi } from '../../../credentials/ReamazeConversationApi.credentials';
 import { reamazeBrand } from '../../../nodes/CreateConversation/providers/reamaze/host';
-import { WindowLimiter } from '../../emulator/core.ts';
-import { createEmulator, type Emulator } from '../../emulator/index.ts';
-import { REAMAZE_TEST_EMAIL, REAMAZE_TEST_TOKEN, type ReamazeEmulator } from '../../emulator/reamaze.ts';
+import { WindowLimiter } from '../../../sandbox/server';
+import { createEmulator, type Emulator } from '../../../sandbox/index';
+import { REAMAZE_TEST_EMAIL, REAMAZE_TEST_TOKEN, type ReamazeEmulator } from '../../../sandbox/providers/reamaze/emulator';
 import { jsonOf, listSearch, runNode, testCredentialOf, visibleText } from '../../support/engine';
 
 let emulator: Emulator;

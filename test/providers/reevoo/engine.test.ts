@@ -1,7 +1,7 @@
 
-import { WindowLimiter } from '../../emulator/core.ts';
-import { createEmulator, type Emulator } from '../../emulator/index.ts';
-import { REEVOO_TEST_KEY, REEVOO_TEST_SECRET, type ReevooEmulator } from '../../emulator/reevoo.ts';
+import { WindowLimiter } from '../../../sandbox/server';
+import { createEmulator, type Emulator } from '../../../sandbox/index';
+import { REEVOO_TEST_KEY, REEVOO_TEST_SECRET, type ReevooEmulator } from '../../../sandbox/providers/reevoo/emulator';
 import { jsonOf, listSearch, runNode, testCredentialOf, visibleText } from '../../support/engine';
 
 let emulator: Emulator;

@@ -1,5 +1,5 @@
-import { WindowLimiter } from '../../emulator/core.ts';
-import { createEmulator, type Emulator } from '../../emulator/index.ts';
+import { WindowLimiter } from '../../../sandbox/server';
+import { createEmulator, type Emulator } from '../../../sandbox/index';
 import {
 	ZAP_TEST_ACCESS_TOKEN,
 	ZAP_TEST_IDENTITY,
@@ -7,7 +7,7 @@ import {
 	ZAP_TEST_USERNAME,
 	zapObjectId,
 	type ZapEmulator,
-} from '../../emulator/zap.ts';
+} from '../../../sandbox/providers/zap/emulator';
 import { CredentialStore } from '../../harness/engine';
 import { jsonOf, runNode, testCredentialOf, visibleText } from '../../support/engine';
 

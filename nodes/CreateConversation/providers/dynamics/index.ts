@@ -48,6 +48,7 @@ export const dynamicsProvider: ProviderDefinition<DynamicsParams> = {
 	id: 'dynamics',
 	displayName: 'Microsoft Dynamics 365 Contact Center',
 	description: 'Start a conversation on a custom messaging channel of Dynamics 365 Contact Center',
+	searchAliases: ['Dynamics 365', 'Microsoft Dynamics', 'Omnichannel'],
 	credentialType: 'dynamicsMessagingOAuth2Api',
 	properties: dynamicsProperties,
 	schema: dynamicsSchema,

@@ -10,6 +10,7 @@ export const reamazeProvider: ProviderDefinition<ReamazeParams> = {
 	id: 'reamaze',
 	displayName: 'Re:amaze',
 	description: 'Open a Re:amaze conversation in a channel, from a customer found or created by email',
+	searchAliases: ['Reamaze'],
 	credentialType: 'reamazeConversationApi',
 	properties: reamazeProperties,
 	schema: reamazeSchema,

@@ -26,6 +26,7 @@ export const zapProvider: ProviderDefinition<ZapParams> = {
 	id: 'zap',
 	displayName: 'ZAP',
 	description: 'Open a ZAP (Zap Africa) support conversation for a user or guest',
+	searchAliases: ['Zap Africa'],
 	credentialType: 'zapConversationApi',
 	properties: zapProperties,
 	schema: zapSchema,

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import { bearerToken, WindowLimiter, type ProviderEmulator, type Reply, type RouteRequest } from './core.ts';
+import { bearerToken, WindowLimiter, type ProviderEmulator, type Reply, type RouteRequest } from '../../server';
 
 export const ZAP_TEST_IDENTITY = 'agent@zap.example';
 export const ZAP_TEST_USERNAME = 'zapagent';

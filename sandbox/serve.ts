@@ -1,11 +1,10 @@
 /**
- * Starts the provider emulator as a standalone sandbox (used by `npm run dev` and `npm run
- * emulator`): every provider under http://127.0.0.1:<port>/<provider>, the sandbox page at /.
- * Runs directly under Node 24 (type stripping), no build step.
+ * The sandbox on its own (`npm run emulator`, through scripts/sandbox.cjs): every provider under
+ * http://127.0.0.1:<port>/<provider>, the sandbox page at /. Ctrl-C stops it.
  */
-import { createEmulator } from './index.ts';
+import { createEmulator } from './index';
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
 	const port = Number(process.env.EMULATOR_PORT ?? 4010);
 	const latencyMs = Number(process.env.EMULATOR_LATENCY_MS ?? 0);
 	const emulator = await createEmulator({ port, latencyMs }).start();
@@ -17,5 +16,3 @@ async function main(): Promise<void> {
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);
 }
-
-void main();

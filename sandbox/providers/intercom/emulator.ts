@@ -1,8 +1,8 @@
 /** Intercom REST API 2.x as documented: bearer token, Intercom-Version, error.list, 10 s windows. */
 import { randomBytes, randomUUID } from 'node:crypto';
 
-import { bearerToken, WindowLimiter, type ProviderEmulator, type Reply, type RouteRequest } from './core.ts';
-import { intercomSchemas } from './openapi.ts';
+import { bearerToken, WindowLimiter, type ProviderEmulator, type Reply, type RouteRequest } from '../../server';
+import { intercomSchemas } from './openapi';
 
 export const INTERCOM_TEST_TOKEN = 'intercom-test-token-5f3c9a';
 /** A second app's token: Intercom limits each app on its own. */

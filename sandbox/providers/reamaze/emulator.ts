@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import { basicAuth, WindowLimiter, type ProviderEmulator, type Reply, type RouteRequest } from './core.ts';
+import { basicAuth, WindowLimiter, type ProviderEmulator, type Reply, type RouteRequest } from '../../server';
 
 export const REAMAZE_TEST_EMAIL = 'agent@example.com';
 export const REAMAZE_TEST_TOKEN = 'reamaze-test-token-8d1e7b';

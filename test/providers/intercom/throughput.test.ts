@@ -4,10 +4,10 @@
  * on the real n8n-core engine against the emulator. The scheduler reads X-RateLimit-Remaining /
  * X-RateLimit-Reset and holds new requests until the reset instead of running into 429s.
  */
-import { WindowLimiter } from '../emulator/core.ts';
-import { createEmulator, type Emulator } from '../emulator/index.ts';
-import { INTERCOM_TEST_TOKEN, type IntercomEmulator } from '../emulator/intercom.ts';
-import { jsonOf, runNode } from '../support/engine';
+import { WindowLimiter } from '../../../sandbox/server';
+import { createEmulator, type Emulator } from '../../../sandbox/index';
+import { INTERCOM_TEST_TOKEN, type IntercomEmulator } from '../../../sandbox/providers/intercom/emulator';
+import { jsonOf, runNode } from '../../support/engine';
 
 let emulator: Emulator;
 let intercom: IntercomEmulator;

@@ -64,7 +64,7 @@ export interface RouteRequest {
 export interface ProviderEmulator {
 	/** Name used in the request log and the sandbox page. */
 	readonly name: string;
-	/** Whether this provider serves the path (e.g. Intercom: everything under /intercom). */
+	/** Whether this provider serves the path (everything under `/<provider id>`). */
 	matches(path: string, headers: Record<string, string>): boolean;
 	handle(request: RouteRequest): Promise<Reply> | Reply;
 	/** Conversations created so far, newest last, for the sandbox page and duplicate counting. */
@@ -365,7 +365,8 @@ export function bearerToken(headers: Record<string, string>): string | undefined
 
 /**
  * Fixed windows of `limit` requests aligned to multiples of `windowMs` since the epoch, like
- * Intercom's 10-second windows (scaled as wanted). Aligned windows make reset times whole seconds.
+ * the 10-second windows some providers use (scaled as wanted). Aligned windows make reset times
+ * whole seconds.
  */
 export class WindowLimiter {
 	private windowStart = 0;

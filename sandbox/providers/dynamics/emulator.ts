@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import { bearerToken, WindowLimiter, type ProviderEmulator, type Reply, type RouteRequest } from './core.ts';
+import { bearerToken, WindowLimiter, type ProviderEmulator, type Reply, type RouteRequest } from '../../server';
 
 export const DYNAMICS_TEST = {
 	tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',

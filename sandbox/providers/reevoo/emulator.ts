@@ -4,7 +4,7 @@
  * unknown trkref or SKU (or a retailer the key may not use), 422 listing missing attributes.
  * Plain fields only (no parameter properties): this file also runs under Node's type stripping.
  */
-import { basicAuth, WindowLimiter, type ProviderEmulator, type Reply, type RouteRequest } from './core.ts';
+import { basicAuth, WindowLimiter, type ProviderEmulator, type Reply, type RouteRequest } from '../../server';
 
 export const REEVOO_TEST_KEY = 'reevoo-test-key';
 export const REEVOO_TEST_SECRET = 'reevoo-test-secret-7d41e2';
