@@ -22,6 +22,7 @@ export type ProviderId = string;
 /** A provider's reliability set-up (its fixtures), with its credential and conversations at hand. */
 export interface ProviderSetup extends ReliabilitySetup {
 	id: string;
+	displayName: string;
 	credentials(emulator: Emulator): Record<string, ICredentialDataDecryptedObject>;
 	/** Conversations the emulator really created. */
 	created(emulator: Emulator): number;
@@ -34,6 +35,7 @@ export function setupsFor(providers: SandboxProvider[]): Record<string, Provider
 			id,
 			{
 				id,
+				displayName: definition.displayName,
 				...fixtures.reliability,
 				credentials: (emulator: Emulator) => ({ [definition.credentialType]: (fixtures.reliability.credential ?? fixtures.credential)(emulator.url) }),
 				created: (emulator: Emulator) => emulator.provider(id).conversations().length,

@@ -46,6 +46,14 @@ export const flag = () =>
 		return value;
 	}, z.boolean());
 
+/** A number, also from its text form ("5", " 2.0 "); `inner` says which numbers are allowed. */
+export const numberFrom = (inner: z.ZodNumber) =>
+	z.preprocess((value) => {
+		if (typeof value !== 'string') return value;
+		const text = value.trim();
+		return text !== '' && !Number.isNaN(Number(text)) ? Number(text) : value;
+	}, inner);
+
 /** An http(s) URL, the only kind a provider can fetch. */
 export const webUrl = () =>
 	z

@@ -63,6 +63,12 @@ export interface ProviderClient {
 	wait(ms: number): Promise<void>;
 	/** An error for this item that is not an HTTP failure (e.g. "no contact found"). */
 	failure(message: string, description?: string): Error;
+	/**
+	 * The error for a 2xx answer that does not show the created conversation (not JSON, an HTML
+	 * page, no ID). The conversation may exist, so the item is neither reported as created nor
+	 * sent again; `expected` says what the answer lacked, e.g. "a JSON message with an id".
+	 */
+	unconfirmed(result: HttpResult, expected: string): Error;
 	/** The error the transport would have raised for this answer (for `acceptStatuses` answers). */
 	reject(call: HttpCall, result: HttpResult): Error;
 	/** The host and headers `ProviderDefinition.credentialTarget` computed for this execution. */

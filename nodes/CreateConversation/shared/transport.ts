@@ -123,6 +123,14 @@ export class ProviderTransport implements ProviderClient {
 		return new NodeOperationError(this.context.getNode(), message, { itemIndex: this.itemIndex, description });
 	}
 
+	unconfirmed(result: HttpResult, expected: string): Error {
+		const name = this.provider.displayName;
+		return this.failure(
+			`${name} answered without a conversation ID`,
+			`HTTP ${result.statusCode}, but the answer was not ${expected}. The conversation may or may not have been created: check ${name} before running the item again. It was not sent again.`,
+		);
+	}
+
 	reject(call: HttpCall, result: HttpResult): NodeApiError {
 		return apiError(this.context.getNode(), this.provider, call, result, this.itemIndex);
 	}

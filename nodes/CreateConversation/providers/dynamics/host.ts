@@ -1,6 +1,7 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { BASE_URL_OVERRIDE, CredentialConfigurationError, isDnsLabel, isGuid, resolveBaseUrl, type HostRule } from '../../shared/hosts';
+import { textOf } from '../../shared/answers';
 import type { CredentialTarget } from '../../shared/provider';
 
 /**
@@ -52,8 +53,9 @@ export interface DynamicsCredentialParts {
 	tokenUrl: string;
 }
 
+/** A credential field as trimmed text ('' when empty). */
 function text(value: unknown): string {
-	return typeof value === 'string' ? value.trim() : '';
+	return textOf(value) ?? '';
 }
 
 function guid(credentials: ICredentialDataDecryptedObject, field: string, label: string): string {

@@ -70,7 +70,7 @@ export const dynamicsProvider: ProviderDefinition<DynamicsParams> = {
 		const created = await client.send(requests.createConversation(params));
 		const { conversationId, isNew, messageId } = readCreatedConversation(created.body);
 		if (!conversationId) {
-			throw client.failure('Dynamics 365 answered without a conversation ID', 'The conversation may or may not exist; it was not created again.');
+			throw client.unconfirmed(created, 'the expected JSON with a conversationId');
 		}
 		const reused = isNew === false;
 		if (reused && !requests.isSafeConversationId(conversationId)) {

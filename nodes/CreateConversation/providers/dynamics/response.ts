@@ -1,3 +1,4 @@
+import { textOf } from '../../shared/answers';
 import { headerValue } from '../../shared/rateLimitHeaders';
 import type { HttpResult, ProviderErrorDetails } from '../../shared/provider';
 
@@ -27,11 +28,6 @@ export const DYNAMICS_ERROR_HINTS: Record<string, string> = {
 
 type ProblemDetails = Record<string, unknown>;
 
-function textOf(value: unknown): string | undefined {
-	if (typeof value === 'string' && value.trim()) return value.trim();
-	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-	return undefined;
-}
 
 /**
  * Reads RFC 7807 problem details. Where the 300xx code sits is not documented: it is taken from

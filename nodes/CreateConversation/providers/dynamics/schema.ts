@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { isRecord } from '../../shared/answers';
 import { flag, optionalText } from '../../shared/fields';
 
 /** Documented limits of `POST /api/v1.0/consumer/conversation/create` and the message endpoint. */
@@ -49,14 +50,10 @@ const contextValue = z.union([z.string(), z.number(), z.boolean()], {
 	errorMap: () => ({ message: 'must be text, a number or true/false' }),
 });
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** `{ value, isDisplayable? }`, the shape Dynamics itself uses, given in JSON mode. */
 function isEntryShape(value: unknown): value is { value: unknown; isDisplayable?: unknown } {
 	return (
-		isPlainObject(value) &&
+		isRecord(value) &&
 		'value' in value &&
 		Object.keys(value).every((key) => key === 'value' || key === 'isDisplayable')
 	);
@@ -120,7 +117,7 @@ const contextJson = (defaultDisplayable: boolean) =>
 				return z.NEVER;
 			}
 		}
-		if (!isPlainObject(value)) {
+		if (!isRecord(value)) {
 			context.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a JSON object like {"orderId": "A-42"}' });
 			return z.NEVER;
 		}
@@ -192,7 +189,7 @@ const common = {
 export const dynamicsSchema = z
 	.preprocess(
 		(raw) =>
-			isPlainObject(raw) && raw.dynamicsContextMode === undefined ? { ...raw, dynamicsContextMode: 'pairs' } : raw,
+			isRecord(raw) && raw.dynamicsContextMode === undefined ? { ...raw, dynamicsContextMode: 'pairs' } : raw,
 		z.discriminatedUnion('dynamicsContextMode', [
 		z.object({
 			dynamicsContextMode: z.literal('pairs'),

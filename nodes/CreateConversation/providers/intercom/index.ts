@@ -122,6 +122,7 @@ export const intercomProvider: ProviderDefinition<IntercomParams> = {
 		const contact = await resolveContact(client, params.contact);
 		const response = await createForContact(client, params, contact);
 		const message = readCreatedMessage(response.body);
+		if (!message) throw client.unconfirmed(response, 'the expected JSON message with an id');
 		return {
 			status: 'created',
 			conversationId: message.conversation_id !== undefined ? String(message.conversation_id) : null,

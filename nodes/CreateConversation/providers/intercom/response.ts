@@ -1,3 +1,4 @@
+import { isRecord } from '../../shared/answers';
 import { headerValue } from '../../shared/rateLimitHeaders';
 import type { HttpResult, ProviderErrorDetails } from '../../shared/provider';
 
@@ -57,18 +58,11 @@ export interface IntercomMessage {
 	created_at?: number;
 }
 
-/**
- * The created message. A 2xx whose body is not a message (not JSON, an HTML page, an unrelated
- * object) fails the item: the conversation may exist, so it is neither reported as created nor
- * sent again.
- */
-export function readCreatedMessage(body: unknown): IntercomMessage {
-	const message = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as IntercomMessage) : undefined;
-	if (message && (message.id !== undefined || message.conversation_id !== undefined)) return message;
-	throw Object.assign(new Error('Intercom answered without a conversation ID (the answer was not the expected JSON message)'), {
-		description:
-			'The conversation may or may not have been created: check Intercom before running the item again. It was not sent again.',
-	});
+/** The created message, or undefined when the body is not one (not JSON, HTML, an unrelated object). */
+export function readCreatedMessage(body: unknown): IntercomMessage | undefined {
+	if (!isRecord(body)) return undefined;
+	const message = body as IntercomMessage;
+	return message.id !== undefined || message.conversation_id !== undefined ? message : undefined;
 }
 
 /** The existing contact's id from a 409 "A contact matching those details already exists with id=…". */

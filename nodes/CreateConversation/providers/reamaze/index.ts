@@ -28,6 +28,7 @@ export const reamazeProvider: ProviderDefinition<ReamazeParams> = {
 	async createConversation(client, params) {
 		const response = await client.send(requests.createConversation(params));
 		const conversation = readConversation(response.body);
+		if (!conversation) throw client.unconfirmed(response, 'the expected JSON conversation with a slug');
 		return {
 			status: 'created',
 			conversationId: typeof conversation.slug === 'string' ? conversation.slug : null,

@@ -1,3 +1,4 @@
+import { isRecord } from '../../shared/answers';
 import type { HttpResult, ProviderErrorDetails } from '../../shared/provider';
 
 /**
@@ -40,18 +41,11 @@ export interface ReamazeConversation {
 	category?: { slug?: string; name?: string };
 }
 
-/**
- * The created conversation. A 2xx whose body is not one (not JSON, an HTML page, an object
- * without a slug) fails the item: the conversation may exist, so it is neither reported as
- * created nor sent again.
- */
-export function readConversation(body: unknown): ReamazeConversation {
-	const conversation = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as ReamazeConversation) : undefined;
-	if (conversation && typeof conversation.slug === 'string' && conversation.slug !== '') return conversation;
-	throw Object.assign(new Error('Re:amaze answered without a conversation ID (the answer was not the expected JSON conversation)'), {
-		description:
-			'The conversation may or may not have been created: check Re:amaze before running the item again. It was not sent again.',
-	});
+/** The created conversation, or undefined when the body is not one (not JSON, HTML, no slug). */
+export function readConversation(body: unknown): ReamazeConversation | undefined {
+	if (!isRecord(body)) return undefined;
+	const conversation = body as ReamazeConversation;
+	return typeof conversation.slug === 'string' && conversation.slug !== '' ? conversation : undefined;
 }
 
 export interface ReamazeChannel {

@@ -1,9 +1,6 @@
+import { textOf as text } from '../../shared/answers';
 import type { HttpResult, ProviderErrorDetails } from '../../shared/provider';
 import type { ReevooParams } from './schema';
-
-function text(value: unknown): string | undefined {
-	return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
 
 /** One entry of an `errors` list, whatever its shape: "name", { field, message } or { name: [..] }. */
 function describeEntry(entry: unknown): string[] {

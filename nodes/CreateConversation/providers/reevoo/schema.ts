@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { email, flag, identifier, optionalText, requiredText } from '../../shared/fields';
+import { email, flag, identifier, numberFrom, optionalText, requiredText } from '../../shared/fields';
 
 /**
  * A trkref goes into the URL path, so anything that could change the path is refused outright
@@ -12,14 +12,6 @@ export const REEVOO_TRKREF_RULE = 'must be a retailer trkref like D10, without /
 const trkref = identifier(/^[^/?#%\\\p{Cc}]{1,100}$/u, REEVOO_TRKREF_RULE).refine((value) => value !== '.' && !value.includes('..'), {
 	message: REEVOO_TRKREF_RULE,
 });
-
-/** Numbers also arrive as text from forms and webhooks. */
-const numberFrom = (inner: z.ZodNumber) =>
-	z.preprocess((value) => {
-		if (typeof value !== 'string') return value;
-		const text = value.trim();
-		return text !== '' && !Number.isNaN(Number(text)) ? Number(text) : value;
-	}, inner);
 
 const month = () => numberFrom(z.number().int('must be a whole month number from 1 to 12').min(1).max(12)).optional();
 const year = () => numberFrom(z.number().int('must be a whole year like 2024').min(1886).max(2200)).optional();

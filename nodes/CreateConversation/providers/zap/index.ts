@@ -47,10 +47,7 @@ export const zapProvider: ProviderDefinition<ZapParams> = {
 		const conversation = readConversation(response.body);
 		const conversationId = conversationIdOf(conversation);
 		if (!conversationId) {
-			throw client.failure(
-				'ZAP answered without a conversation ID',
-				`HTTP ${response.statusCode} without data.id. The conversation may have been created: check ZAP before running again.`,
-			);
+			throw client.unconfirmed(response, 'the expected JSON conversation with data.id');
 		}
 		return {
 			status: 'created',

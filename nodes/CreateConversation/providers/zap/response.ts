@@ -1,10 +1,5 @@
+import { textOf as text } from '../../shared/answers';
 import type { HttpResult, ProviderErrorDetails } from '../../shared/provider';
-
-function text(value: unknown): string | undefined {
-	if (typeof value === 'string' && value.trim()) return value.trim();
-	if (typeof value === 'number') return String(value);
-	return undefined;
-}
 
 /** A message from whatever ZAP put in `message`/`error`/`errors`: text, a list, or an object. */
 function messageOf(value: unknown): string[] {
