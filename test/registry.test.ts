@@ -22,6 +22,24 @@ test('every provider credential is declared in package.json, and nothing else is
 	expect(declared).toEqual(providers.map((provider) => provider.credentialType).sort());
 });
 
+test('credential names follow one pattern: <provider>Conversation[OAuth2]Api, "<Product> (Create Conversation) …API"', () => {
+	for (const [index, compiled] of (manifest.n8n.credentials as string[]).entries()) {
+		const credential = packageCredentialTypes()[index];
+		const className = credential.name.charAt(0).toUpperCase() + credential.name.slice(1);
+		expect(compiled).toBe(`dist/credentials/${className}.credentials.js`);
+		expect(credential.constructor.name).toBe(className);
+	}
+	for (const provider of providers) {
+		const credential = packageCredentialTypes().find((type) => type.name === provider.credentialType)!;
+		const oauth2 = credential.extends?.includes('oAuth2Api') === true;
+		expect(provider.credentialType).toBe(`${provider.id}Conversation${oauth2 ? 'OAuth2' : ''}Api`);
+		expect(credential.displayName).toMatch(oauth2 ? / \(Create Conversation\) OAuth2 API$/ : / \(Create Conversation\) API$/);
+		// The provider's README (and so the package README) names it as the editor shows it.
+		const readme = readFileSync(resolve(__dirname, '..', 'nodes/CreateConversation/providers', provider.id, 'README.md'), 'utf8');
+		expect(readme.replace(/\s+/g, ' ')).toContain(`**Credential: ${credential.displayName}** (type \`${credential.name}\`)`);
+	}
+});
+
 test('the node offers every provider, each with its own credential shown only for it', () => {
 	const selector = description.properties.find((property) => property.name === 'provider')!;
 	expect(selector.noDataExpression).toBe(true);

@@ -5,7 +5,7 @@ import { DYNAMICS_ERROR_HINTS } from '../../../nodes/CreateConversation/provider
 import { jsonOf, packageCredentialTypes, runNode, testCredentialOf, visibleText } from '../../support/engine';
 import type { ICredentialDataDecryptedObject, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 
-const TYPE = 'dynamicsMessagingOAuth2Api';
+const TYPE = 'dynamicsConversationOAuth2Api';
 const API = '/dynamics/api/v1.0/consumer';
 const CREATE = `${API}/conversation/create`;
 

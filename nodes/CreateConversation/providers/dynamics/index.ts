@@ -49,7 +49,7 @@ export const dynamicsProvider: ProviderDefinition<DynamicsParams> = {
 	displayName: 'Microsoft Dynamics 365 Contact Center',
 	description: 'Start a conversation on a custom messaging channel of Dynamics 365 Contact Center',
 	searchAliases: ['Dynamics 365', 'Microsoft Dynamics', 'Omnichannel'],
-	credentialType: 'dynamicsMessagingOAuth2Api',
+	credentialType: 'dynamicsConversationOAuth2Api',
 	properties: dynamicsProperties,
 	schema: dynamicsSchema,
 	// No documented quota; 429s carry Retry-After and are waited out by the shared transport.

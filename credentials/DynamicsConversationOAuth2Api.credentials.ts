@@ -17,12 +17,12 @@ import { baseUrlOverrideProperty } from '../nodes/CreateConversation/shared/host
  * (nodes/CreateConversation/providers/dynamics/host.ts), which the node also checks before any
  * request, so a field that breaks a rule fails clearly there and safely here.
  */
-export class DynamicsMessagingOAuth2Api implements ICredentialType {
-	name = 'dynamicsMessagingOAuth2Api';
+export class DynamicsConversationOAuth2Api implements ICredentialType {
+	name = 'dynamicsConversationOAuth2Api';
 
 	extends = ['oAuth2Api'];
 
-	displayName = 'Microsoft Dynamics 365 Contact Center Messaging OAuth2 API';
+	displayName = 'Microsoft Dynamics 365 Contact Center (Create Conversation) OAuth2 API';
 
 	icon: Icon = { light: 'file:../icons/dynamics.svg', dark: 'file:../icons/dynamics.dark.svg' };
 
