@@ -51,8 +51,8 @@ const nodesBaseVersion = require(path.join(nodesBaseDir, 'package.json')).versio
 const { HttpRequest } = require(path.join(nodesBaseDir, 'dist/nodes/HttpRequest/HttpRequest.node.js'));
 const { HttpBearerAuth } = require(path.join(nodesBaseDir, 'dist/credentials/HttpBearerAuth.credentials.js'));
 
-const { CredentialStore, runWorkflow } = require(path.join(root, 'test/harness/engine.ts'));
-const { runNode } = require(path.join(root, 'test/support/engine.ts'));
+const { CredentialStore, runWorkflow } = require(path.join(root, 'test/harness/index.ts'));
+const { runNode } = require(path.join(root, 'test/support/runNode.ts'));
 const { createEmulator } = require(path.join(root, 'sandbox/index.ts'));
 const { sandboxProviders } = require(path.join(root, 'sandbox/index.ts'));
 const benchProvider = sandboxProviders().find(({ fixtures }) => fixtures.bench && fixtures.quota);

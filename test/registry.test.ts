@@ -5,8 +5,8 @@ import { NodeHelpers, Workflow, type INodeProperties } from 'n8n-workflow';
 
 import { CreateConversation } from '../nodes/CreateConversation/CreateConversation.node';
 import { providers } from '../nodes/CreateConversation/providers/registry';
-import { HarnessNodeTypes } from './harness/engine';
-import { NODE_TYPE, packageCredentialTypes } from './support/engine';
+import { HarnessNodeTypes } from './harness';
+import { NODE_TYPE, packageCredentialTypes } from './support/runNode';
 
 const manifest = JSON.parse(readFileSync(resolve(__dirname, '..', 'package.json'), 'utf8'));
 const description = new CreateConversation().description;

@@ -1,8 +1,9 @@
 /**
  * Process environment for running n8n-core inside a test process.
  *
- * Imported for its side effects by engine.ts BEFORE n8n-core is loaded, because some
- * n8n packages read configuration (and the user folder) when they are first used.
+ * Imported for its side effects, first, by index.ts and by every harness file that imports
+ * n8n-core, BEFORE n8n-core is loaded, because some n8n packages read configuration (and the
+ * user folder) when they are first used.
  * Everything is set only when the caller has not set it already.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -4,6 +4,8 @@
  * through n8n-core's `httpRequestWithAuthentication` and the credential's `authenticate`, as when
  * the editor opens the dropdown.
  */
+import './env';
+
 import { LoadOptionsContext } from 'n8n-core';
 import {
 	Workflow,
@@ -15,15 +17,12 @@ import {
 	type INodeType,
 } from 'n8n-workflow';
 
-import {
-	CredentialStore,
-	HarnessCredentialTypes,
-	HarnessCredentialsHelper,
-	HarnessNodeTypes,
-	createAdditionalData,
-	fillStore,
-	latestVersion,
-} from './engine';
+import { createAdditionalData } from './additionalData';
+import { CredentialStore } from './credentialStore';
+import { HarnessCredentialsHelper } from './credentialsHelper';
+import { HarnessCredentialTypes } from './credentialTypes';
+import { HarnessNodeTypes, latestVersion } from './nodeTypes';
+import { fillStore } from './runWorkflow';
 
 export interface ListSearchOptions {
 	nodeType: string;

@@ -7,8 +7,8 @@
 import type { Fault } from '../../sandbox/server';
 import { createEmulator, type Emulator } from '../../sandbox/index';
 import { startLoopbackServer, type LoopbackServer } from '../harness/server';
-import type { RunWorkflowResult } from '../harness/engine';
-import { jsonOf, runNode } from '../support/engine';
+import type { RunWorkflowResult } from '../harness';
+import { jsonOf, runNode } from '../support/runNode';
 import {
 	captureLogs,
 	everythingVisible,

@@ -16,7 +16,7 @@ import { NodeOperationError, type INode, type INodeProperties } from 'n8n-workfl
 
 import { validateParameters } from '../../nodes/CreateConversation/shared/validation';
 import { createEmulator, type Emulator } from '../../sandbox/index';
-import { jsonOf, runNode } from '../support/engine';
+import { jsonOf, runNode } from '../support/runNode';
 import { anything, type Boundary } from './generators';
 import { everythingVisible, leakedSecrets, PROVIDERS, recordOutgoingHosts, SETUPS } from './support';
 

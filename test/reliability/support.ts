@@ -11,8 +11,8 @@ import { LoggerProxy, type ICredentialDataDecryptedObject, type IDataObject } fr
 
 import { sandboxProviders, type Emulator, type SandboxProvider } from '../../sandbox';
 import type { ReliabilitySetup } from '../../sandbox/fixtures';
-import type { RunWorkflowResult } from '../harness/engine';
-import { visibleText } from '../support/engine';
+import type { RunWorkflowResult } from '../harness';
+import { visibleText } from '../support/runNode';
 
 /** Every registered provider, with its sandbox fixtures. */
 export const PROVIDERS = sandboxProviders();

@@ -5,7 +5,7 @@
  */
 import { providers } from '../../nodes/CreateConversation/providers/registry';
 import { createEmulator, type Emulator } from '../../sandbox';
-import { runNode, testCredentialOf } from '../support/engine';
+import { runNode, testCredentialOf } from '../support/runNode';
 import { sandboxProvider } from '../../sandbox';
 import { itemsOf, SETUPS } from '../reliability/support';
 

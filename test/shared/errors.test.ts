@@ -6,7 +6,7 @@
 import { requestOptionsProperty } from '../../nodes/CreateConversation/shared/requestOptions';
 import { providers } from '../../nodes/CreateConversation/providers/registry';
 import { createEmulator, type Emulator } from '../../sandbox';
-import { jsonOf, runNode } from '../support/engine';
+import { jsonOf, runNode } from '../support/runNode';
 import { itemsOf, PROVIDERS, SETUPS } from '../reliability/support';
 
 let emulator: Emulator;

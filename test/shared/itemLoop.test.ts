@@ -4,7 +4,7 @@
  */
 import { createEmulator, type Emulator } from '../../sandbox';
 import { itemsOf, PROVIDERS, SETUPS } from '../reliability/support';
-import { jsonOf, runNode } from '../support/engine';
+import { jsonOf, runNode } from '../support/runNode';
 
 const setup = SETUPS[PROVIDERS[0].id];
 let emulator: Emulator;

@@ -6,8 +6,8 @@
  * like one well-paced batch.
  */
 import { createEmulator, quotaProvider, type Emulator } from '../../sandbox';
-import { CredentialStore } from '../harness/engine';
-import { jsonOf, runNode } from '../support/engine';
+import { CredentialStore } from '../harness';
+import { jsonOf, runNode } from '../support/runNode';
 
 const provider = quotaProvider();
 const { quota } = provider;

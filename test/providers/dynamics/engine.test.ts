@@ -1,8 +1,8 @@
-import { CredentialStore, HarnessCredentialTypes, HarnessCredentialsHelper } from '../../harness/engine';
+import { CredentialStore, HarnessCredentialTypes, HarnessCredentialsHelper } from '../../harness';
 import { createEmulator, type Emulator } from '../../../sandbox/index';
 import { DYNAMICS_ERRORS, DYNAMICS_TEST, DYNAMICS_TEST_SCOPE, dynamicsProblem, type DynamicsEmulator } from '../../../sandbox/providers/dynamics/emulator';
 import { DYNAMICS_ERROR_HINTS } from '../../../nodes/CreateConversation/providers/dynamics/response';
-import { jsonOf, packageCredentialTypes, runNode, testCredentialOf, visibleText } from '../../support/engine';
+import { jsonOf, packageCredentialTypes, runNode, testCredentialOf, visibleText } from '../../support/runNode';
 import type { ICredentialDataDecryptedObject, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 
 const TYPE = 'dynamicsConversationOAuth2Api';

@@ -1,8 +1,8 @@
 import { createEmulator, type Emulator } from '../../../sandbox/index';
 import { INTERCOM_TEST_TOKEN, type IntercomEmulator } from '../../../sandbox/providers/intercom/emulator';
 import { intercomSchemas } from '../../../sandbox/providers/intercom/openapi';
-import { CredentialStore } from '../../harness/engine';
-import { jsonOf, runNode, testCredentialOf, visibleText } from '../../support/engine';
+import { CredentialStore } from '../../harness';
+import { jsonOf, runNode, testCredentialOf, visibleText } from '../../support/runNode';
 
 let emulator: Emulator;
 let intercom: IntercomEmulator;

@@ -7,7 +7,7 @@
 import { WindowLimiter } from '../../../sandbox/server';
 import { createEmulator, type Emulator } from '../../../sandbox/index';
 import { INTERCOM_TEST_TOKEN, type IntercomEmulator } from '../../../sandbox/providers/intercom/emulator';
-import { jsonOf, runNode } from '../../support/engine';
+import { jsonOf, runNode } from '../../support/runNode';
 
 let emulator: Emulator;
 let intercom: IntercomEmulator;

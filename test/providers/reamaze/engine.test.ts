@@ -5,7 +5,7 @@ import { reamazeBrand } from '../../../nodes/CreateConversation/providers/reamaz
 import { WindowLimiter } from '../../../sandbox/server';
 import { createEmulator, type Emulator } from '../../../sandbox/index';
 import { REAMAZE_TEST_EMAIL, REAMAZE_TEST_TOKEN, type ReamazeEmulator } from '../../../sandbox/providers/reamaze/emulator';
-import { jsonOf, listSearch, runNode, testCredentialOf, visibleText } from '../../support/engine';
+import { jsonOf, listSearch, runNode, testCredentialOf, visibleText } from '../../support/runNode';
 
 let emulator: Emulator;
 let reamaze: ReamazeEmulator;

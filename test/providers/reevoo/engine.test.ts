@@ -2,7 +2,7 @@
 import { WindowLimiter } from '../../../sandbox/server';
 import { createEmulator, type Emulator } from '../../../sandbox/index';
 import { REEVOO_TEST_KEY, REEVOO_TEST_SECRET, type ReevooEmulator } from '../../../sandbox/providers/reevoo/emulator';
-import { jsonOf, listSearch, runNode, testCredentialOf, visibleText } from '../../support/engine';
+import { jsonOf, listSearch, runNode, testCredentialOf, visibleText } from '../../support/runNode';
 
 let emulator: Emulator;
 let reevoo: ReevooEmulator;

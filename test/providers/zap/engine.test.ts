@@ -8,8 +8,8 @@ import {
 	zapObjectId,
 	type ZapEmulator,
 } from '../../../sandbox/providers/zap/emulator';
-import { CredentialStore } from '../../harness/engine';
-import { jsonOf, runNode, testCredentialOf, visibleText } from '../../support/engine';
+import { CredentialStore } from '../../harness';
+import { jsonOf, runNode, testCredentialOf, visibleText } from '../../support/runNode';
 
 let emulator: Emulator;
 let zap: ZapEmulator;

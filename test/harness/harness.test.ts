@@ -20,7 +20,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError, sleep } from 'n8n-workflow';
 
-import { CredentialStore, runWorkflow, testCredential } from './engine';
+import { CredentialStore, runWorkflow, testCredential } from './index';
 import type { LoopbackServer } from './server';
 import { startLoopbackServer } from './server';
 

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { ICredentialDataDecryptedObject, ICredentialType, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { CreateConversation } from '../../nodes/CreateConversation/CreateConversation.node';
-import { CredentialStore, runWorkflow, testCredential, type RunWorkflowResult } from '../harness/engine';
+import { CredentialStore, runWorkflow, testCredential, type RunWorkflowResult } from '../harness';
 import { runListSearch } from '../harness/listSearch';
 
 export const NODE_TYPE = 'CUSTOM.createConversation';
