@@ -17,7 +17,10 @@ function writeCodex(done) {
 	const { codexFor } = require(path.join(nodeDir, 'description.js'));
 	const { providers } = require(path.join(nodeDir, 'providers', 'registry.js'));
 	const codex = codexFor(providers, manifest.name, manifest.homepage);
-	fs.writeFileSync(path.join(nodeDir, 'CreateConversation.node.json'), `${JSON.stringify(codex, null, '\t')}\n`);
+	fs.writeFileSync(
+		path.join(nodeDir, 'CreateConversation.node.json'),
+		`${JSON.stringify(codex, null, '\t')}\n`,
+	);
 	done();
 }
 

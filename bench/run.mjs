@@ -26,7 +26,9 @@ require('../scripts/ts-require.cjs');
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const only = (args.find((arg) => arg.startsWith('--only=')) ?? '--only=1,2,3,4').slice(7).split(',');
+const only = (args.find((arg) => arg.startsWith('--only=')) ?? '--only=1,2,3,4')
+	.slice(7)
+	.split(',');
 
 // ---------------------------------------------------------------------------------------------
 // n8n-nodes-base from the real n8n install
@@ -39,24 +41,26 @@ const nodesBaseDir = path.join(cacheModules, 'n8n-nodes-base');
 const repoRequire = createRequire(path.join(root, 'package.json'));
 const originalResolve = Module._resolveFilename;
 Module._resolveFilename = function resolveSharedEngine(request, parent, ...rest) {
-	if (
-		parent?.filename?.startsWith(cacheModules) &&
-		/^n8n-(workflow|core)(\/|$)/.test(request)
-	) {
+	if (parent?.filename?.startsWith(cacheModules) && /^n8n-(workflow|core)(\/|$)/.test(request)) {
 		return repoRequire.resolve(request);
 	}
 	return originalResolve.call(this, request, parent, ...rest);
 };
 const nodesBaseVersion = require(path.join(nodesBaseDir, 'package.json')).version;
-const { HttpRequest } = require(path.join(nodesBaseDir, 'dist/nodes/HttpRequest/HttpRequest.node.js'));
-const { HttpBearerAuth } = require(path.join(nodesBaseDir, 'dist/credentials/HttpBearerAuth.credentials.js'));
+const { HttpRequest } = require(
+	path.join(nodesBaseDir, 'dist/nodes/HttpRequest/HttpRequest.node.js'),
+);
+const { HttpBearerAuth } = require(
+	path.join(nodesBaseDir, 'dist/credentials/HttpBearerAuth.credentials.js'),
+);
 
 const { CredentialStore, runWorkflow } = require(path.join(root, 'test/harness/index.ts'));
 const { runNode } = require(path.join(root, 'test/support/runNode.ts'));
 const { createEmulator } = require(path.join(root, 'sandbox/index.ts'));
 const { sandboxProviders } = require(path.join(root, 'sandbox/index.ts'));
 const benchProvider = sandboxProviders().find(({ fixtures }) => fixtures.bench && fixtures.quota);
-if (!benchProvider) throw new Error('no provider has bench and quota fixtures (sandbox/providers/<id>/fixtures.ts)');
+if (!benchProvider)
+	throw new Error('no provider has bench and quota fixtures (sandbox/providers/<id>/fixtures.ts)');
 const { id: providerId, definition, fixtures } = benchProvider;
 const { bench, quota } = fixtures;
 
@@ -115,7 +119,11 @@ function makeItems(count, targets) {
 const nodeCredentials = () => ({ [definition.credentialType]: fixtures.credential(emulator.url) });
 
 function runCreateConversation(items, requestOptions = {}) {
-	return runNode({ credentials: nodeCredentials(), items, parameters: { ...bench.parameters, requestOptions } });
+	return runNode({
+		credentials: nodeCredentials(),
+		items,
+		parameters: { ...bench.parameters, requestOptions },
+	});
 }
 
 /** HTTP Request 4.x as a user sets it up for the provider's "create a conversation" call. */
@@ -136,12 +144,16 @@ function runHttpRequest(items, { batching, retryOnFail } = {}) {
 			authentication: 'genericCredentialType',
 			genericAuthType: 'httpBearerAuth',
 			sendHeaders: true,
-			headerParameters: { parameters: Object.entries(call.headers).map(([name, value]) => ({ name, value })) },
+			headerParameters: {
+				parameters: Object.entries(call.headers).map(([name, value]) => ({ name, value })),
+			},
 			sendBody: true,
 			contentType: 'json',
 			specifyBody: 'json',
 			jsonBody: call.jsonBody,
-			options: batching ? { batching: { batch: { batchSize: batching.size, batchInterval: batching.intervalMs } } } : {},
+			options: batching
+				? { batching: { batch: { batchSize: batching.size, batchInterval: batching.intervalMs } } }
+				: {},
 		},
 		// Settings › Retry On Fail with n8n's defaults when it is switched on: 3 tries, 1 s apart.
 		nodeSettings: retryOnFail ? { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 } : {},
@@ -151,12 +163,20 @@ function runHttpRequest(items, { batching, retryOnFail } = {}) {
 /** What the emulator and the output say about one run. */
 function outcome(result, items, bodyOf) {
 	const creates = emulator.requestsFor(providerId, { method: 'POST', path: bench.createPath });
-	const counts = [...quota.createdMessages(emulator).reduce((map, message) => map.set(message, (map.get(message) ?? 0) + 1), new Map()).values()];
+	const counts = [
+		...quota
+			.createdMessages(emulator)
+			.reduce((map, message) => map.set(message, (map.get(message) ?? 0) + 1), new Map())
+			.values(),
+	];
 	const output = result.output ?? [];
 	const okOutput = output.filter((item) => item.json && !item.json.error);
 	const inOrder =
 		output.length === items.length &&
-		output.every((item, index) => bodyOf(item.json) === items[index].message && item.pairedItem?.item === index);
+		output.every(
+			(item, index) =>
+				bodyOf(item.json) === items[index].message && item.pairedItem?.item === index,
+		);
 	return {
 		status: result.status,
 		error: result.error ? String(result.error.message).slice(0, 160) : null,
@@ -184,20 +204,28 @@ async function runRawHttp(items, concurrency) {
 	const post = (index) =>
 		new Promise((resolve, reject) => {
 			const body = JSON.stringify(call.body(items[index]));
-			const request = http.request(url, {
-				method: 'POST',
-				agent,
-				headers: {
-					...Object.fromEntries(Object.entries(call.headers).map(([name, value]) => [name.toLowerCase(), value])),
-					authorization: `Bearer ${call.token}`,
-					'content-type': 'application/json',
-					'content-length': Buffer.byteLength(body),
+			const request = http.request(
+				url,
+				{
+					method: 'POST',
+					agent,
+					headers: {
+						...Object.fromEntries(
+							Object.entries(call.headers).map(([name, value]) => [name.toLowerCase(), value]),
+						),
+						authorization: `Bearer ${call.token}`,
+						'content-type': 'application/json',
+						'content-length': Buffer.byteLength(body),
+					},
 				},
-			}, (response) => {
-				let text = '';
-				response.on('data', (chunk) => (text += chunk));
-				response.on('end', () => resolve({ json: JSON.parse(text), pairedItem: { item: index } }));
-			});
+				(response) => {
+					let text = '';
+					response.on('data', (chunk) => (text += chunk));
+					response.on('end', () =>
+						resolve({ json: JSON.parse(text), pairedItem: { item: index } }),
+					);
+				},
+			);
 			request.on('error', reject);
 			request.end(body);
 		});
@@ -240,7 +268,9 @@ async function trial(label, count, send, bodyOf, { limit, alignToWindowMs } = {}
 		...summary,
 	};
 	emulator.reset();
-	console.error(`  ${label}: ${row.wallMs} ms, ${row.itemsPerSecond} items/s, status ${row.status}`);
+	console.error(
+		`  ${label}: ${row.wallMs} ms, ${row.itemsPerSecond} items/s, status ${row.status}`,
+	);
 	return row;
 }
 
@@ -266,10 +296,30 @@ if (only.includes('1')) {
 	// Warm-up: the first run loads code paths and JITs them; it is not reported.
 	await trial('warm-up', 100, (items) => runCreateConversation(items), ourBody);
 	await trial('warm-up', 100, (items) => runHttpRequest(items), httpBody);
-	const ours = await trial('Create Conversation (default concurrency)', count, (items) => runCreateConversation(items), ourBody);
-	const oursWide = await trial('Create Conversation (Concurrency 50)', count, (items) => runCreateConversation(items, { concurrency: 50 }), ourBody);
-	const http = await trial('HTTP Request (defaults)', count, (items) => runHttpRequest(items), httpBody);
-	const raw = await trial(`node:http, ${defaultConcurrency} in flight (no n8n)`, count, (items) => runRawHttp(items, defaultConcurrency), httpBody);
+	const ours = await trial(
+		'Create Conversation (default concurrency)',
+		count,
+		(items) => runCreateConversation(items),
+		ourBody,
+	);
+	const oursWide = await trial(
+		'Create Conversation (Concurrency 50)',
+		count,
+		(items) => runCreateConversation(items, { concurrency: 50 }),
+		ourBody,
+	);
+	const http = await trial(
+		'HTTP Request (defaults)',
+		count,
+		(items) => runHttpRequest(items),
+		httpBody,
+	);
+	const raw = await trial(
+		`node:http, ${defaultConcurrency} in flight (no n8n)`,
+		count,
+		(items) => runRawHttp(items, defaultConcurrency),
+		httpBody,
+	);
 	const ideal = defaultConcurrency / (latencyMs / 1000);
 	results.scenarios.noLimit = {
 		items: count,
@@ -294,11 +344,19 @@ if (only.includes('2')) {
 	const limit = 50;
 	const windowMs = 2000;
 	const latencyMs = 20;
-	console.error(`Scenario 2: ${count} items, ${limit} requests per ${windowMs} ms window, ${latencyMs} ms latency`);
+	console.error(
+		`Scenario 2: ${count} items, ${limit} requests per ${windowMs} ms window, ${latencyMs} ms latency`,
+	);
 	emulator.latencyMs = latencyMs;
 	const floorMs = (Math.ceil(count / limit) - 1) * windowMs + latencyMs;
 	const options = () => ({ limit: { requests: limit, windowMs }, alignToWindowMs: windowMs });
-	const ours = await trial('Create Conversation (defaults)', count, (items) => runCreateConversation(items), ourBody, options());
+	const ours = await trial(
+		'Create Conversation (defaults)',
+		count,
+		(items) => runCreateConversation(items),
+		ourBody,
+		options(),
+	);
 	const httpRetry = await trial(
 		'HTTP Request (Retry On Fail)',
 		count,
@@ -309,7 +367,8 @@ if (only.includes('2')) {
 	const httpBatched = await trial(
 		`HTTP Request (Batching ${limit} per ${windowMs} ms, Retry On Fail)`,
 		count,
-		(items) => runHttpRequest(items, { retryOnFail: true, batching: { size: limit, intervalMs: windowMs } }),
+		(items) =>
+			runHttpRequest(items, { retryOnFail: true, batching: { size: limit, intervalMs: windowMs } }),
 		httpBody,
 		options(),
 	);
@@ -338,8 +397,22 @@ if (only.includes('3')) {
 	emulator.latencyMs = latencyMs;
 	const rows = [];
 	for (const count of sizes) {
-		rows.push(await trial(`Create Conversation, ${count} items`, count, (items) => runCreateConversation(items), ourBody));
-		rows.push(await trial(`HTTP Request, ${count} items`, count, (items) => runHttpRequest(items), httpBody));
+		rows.push(
+			await trial(
+				`Create Conversation, ${count} items`,
+				count,
+				(items) => runCreateConversation(items),
+				ourBody,
+			),
+		);
+		rows.push(
+			await trial(
+				`HTTP Request, ${count} items`,
+				count,
+				(items) => runHttpRequest(items),
+				httpBody,
+			),
+		);
 	}
 	for (const row of rows) {
 		row.peakRssPer1000Mb = round(row.peakRssMb / (row.items / 1000), 1);
@@ -356,9 +429,15 @@ if (only.includes('3')) {
 		targets: {
 			itemsFactor: factor,
 			oursPeakRssFactor: round(ours[1].peakRssMb / ours[0].peakRssMb, 2),
-			oursPeakRssGrowthFactor: round(ours[1].peakRssGrowthMb / Math.max(ours[0].peakRssGrowthMb, 0.1), 2),
+			oursPeakRssGrowthFactor: round(
+				ours[1].peakRssGrowthMb / Math.max(ours[0].peakRssGrowthMb, 0.1),
+				2,
+			),
 			httpPeakRssFactor: round(http[1].peakRssMb / http[0].peakRssMb, 2),
-			httpPeakRssGrowthFactor: round(http[1].peakRssGrowthMb / Math.max(http[0].peakRssGrowthMb, 0.1), 2),
+			httpPeakRssGrowthFactor: round(
+				http[1].peakRssGrowthMb / Math.max(http[0].peakRssGrowthMb, 0.1),
+				2,
+			),
 			sublinearMet: ours[1].peakRssMb / ours[0].peakRssMb < factor,
 		},
 	};
@@ -369,7 +448,9 @@ if (only.includes('4')) {
 	const limit = 30;
 	const windowMs = 1000;
 	const latencyMs = 20;
-	console.error(`Scenario 4: ${count} executions at once, one item each, one credential, ${limit} requests per ${windowMs} ms window`);
+	console.error(
+		`Scenario 4: ${count} executions at once, one item each, one credential, ${limit} requests per ${windowMs} ms window`,
+	);
 	emulator.latencyMs = latencyMs;
 	const floorMs = (Math.ceil(count / limit) - 1) * windowMs + latencyMs;
 	// Every execution uses the same saved credential, as the executions of one active workflow do.
@@ -378,7 +459,9 @@ if (only.includes('4')) {
 		return {
 			status: runs.every((run) => run.status === 'success') ? 'success' : 'error',
 			error: runs.find((run) => run.error)?.error,
-			output: runs.map((run) => run.output?.[0] ?? { json: { error: run.error?.message ?? 'no output' } }).map((item, index) => ({ ...item, pairedItem: { item: index } })),
+			output: runs
+				.map((run) => run.output?.[0] ?? { json: { error: run.error?.message ?? 'no output' } })
+				.map((item, index) => ({ ...item, pairedItem: { item: index } })),
 		};
 	};
 	const ourStore = () => {
@@ -434,17 +517,28 @@ await emulator.stop();
 
 function table(rows, columns) {
 	const header = columns.map(([title]) => title);
-	const body = rows.map((row) => columns.map(([, key]) => (typeof key === 'function' ? key(row) : row[key])).map(String));
-	const widths = header.map((title, index) => Math.max(title.length, ...body.map((line) => line[index].length)));
-	const line = (cells) => `| ${cells.map((cell, index) => cell.padEnd(widths[index])).join(' | ')} |`;
-	return [line(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...body.map(line)].join('\n');
+	const body = rows.map((row) =>
+		columns.map(([, key]) => (typeof key === 'function' ? key(row) : row[key])).map(String),
+	);
+	const widths = header.map((title, index) =>
+		Math.max(title.length, ...body.map((line) => line[index].length)),
+	);
+	const line = (cells) =>
+		`| ${cells.map((cell, index) => cell.padEnd(widths[index])).join(' | ')} |`;
+	return [
+		line(header),
+		`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`,
+		...body.map(line),
+	].join('\n');
 }
 
 const out = [];
 const s1 = results.scenarios.noLimit;
 if (s1) {
 	const http = s1.rows.find((row) => row.label.startsWith('HTTP Request'));
-	out.push(`\nScenario 1 — ${s1.items} items, ${s1.latencyMs} ms latency, no limit (default settings: concurrency adapts from ${defaultConcurrency})`);
+	out.push(
+		`\nScenario 1 — ${s1.items} items, ${s1.latencyMs} ms latency, no limit (default settings: concurrency adapts from ${defaultConcurrency})`,
+	);
 	out.push(
 		table(s1.rows, [
 			['sender', 'label'],
@@ -463,7 +557,9 @@ if (s1) {
 }
 const s2 = results.scenarios.rateLimited;
 if (s2) {
-	out.push(`\nScenario 2 — ${s2.items} items, ${s2.limit}, ${s2.latencyMs} ms latency; floor ${s2.floorMs} ms`);
+	out.push(
+		`\nScenario 2 — ${s2.items} items, ${s2.limit}, ${s2.latencyMs} ms latency; floor ${s2.floorMs} ms`,
+	);
 	out.push(
 		table(s2.rows, [
 			['sender', 'label'],
@@ -504,7 +600,9 @@ if (s3) {
 }
 const s4 = results.scenarios.burst;
 if (s4) {
-	out.push(`\nScenario 4 — ${s4.executions} executions at once (one item each, one credential), ${s4.limit}, ${s4.latencyMs} ms latency; floor ${s4.floorMs} ms`);
+	out.push(
+		`\nScenario 4 — ${s4.executions} executions at once (one item each, one credential), ${s4.limit}, ${s4.latencyMs} ms latency; floor ${s4.floorMs} ms`,
+	);
 	out.push(
 		table(s4.rows, [
 			['sender', 'label'],
@@ -525,5 +623,8 @@ if (s4) {
 console.log(out.join('\n'));
 
 mkdirSync(path.join(root, 'bench-results'), { recursive: true });
-writeFileSync(path.join(root, 'bench-results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(
+	path.join(root, 'bench-results', 'latest.json'),
+	`${JSON.stringify(results, null, 2)}\n`,
+);
 console.log('\nWrote bench-results/latest.json');

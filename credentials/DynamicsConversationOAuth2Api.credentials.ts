@@ -26,7 +26,8 @@ export class DynamicsConversationOAuth2Api implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/dynamics.svg', dark: 'file:../icons/dynamics.dark.svg' };
 
-	documentationUrl = 'https://learn.microsoft.com/en-us/dynamics365/contact-center/extend/messaging-api';
+	documentationUrl =
+		'https://learn.microsoft.com/en-us/dynamics365/contact-center/extend/messaging-api';
 
 	properties: INodeProperties[] = [
 		{ displayName: 'Grant Type', name: 'grantType', type: 'hidden', default: 'clientCredentials' },
@@ -47,7 +48,8 @@ export class DynamicsConversationOAuth2Api implements ICredentialType {
 			required: true,
 			default: '',
 			placeholder: '00000000-0000-0000-0000-000000000000',
-			description: 'Application (client) ID of the app registration allowed to use the Messaging API',
+			description:
+				'Application (client) ID of the app registration allowed to use the Messaging API',
 		},
 		{
 			displayName: 'Client Secret',
@@ -56,7 +58,8 @@ export class DynamicsConversationOAuth2Api implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description: 'A client secret of that app registration: Certificates & secrets → Client secrets (the Value, not the Secret ID)',
+			description:
+				'A client secret of that app registration: Certificates & secrets → Client secrets (the Value, not the Secret ID)',
 		},
 		{
 			displayName: 'Organization ID',
@@ -136,7 +139,8 @@ export class DynamicsConversationOAuth2Api implements ICredentialType {
 			url: '/api/v1.0/consumer/conversations?PageSize=1',
 			headers: {
 				'channel-id': '={{ String($credentials["channelId"] ?? "").trim().toLowerCase() }}',
-				'organization-id': '={{ String($credentials["organizationId"] ?? "").trim().toLowerCase() }}',
+				'organization-id':
+					'={{ String($credentials["organizationId"] ?? "").trim().toLowerCase() }}',
 			},
 		},
 	};

@@ -21,7 +21,8 @@ export class IntercomConversationApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/intercom.svg', dark: 'file:../icons/intercom.dark.svg' };
 
-	documentationUrl = 'https://developers.intercom.com/docs/build-an-integration/learn-more/authentication';
+	documentationUrl =
+		'https://developers.intercom.com/docs/build-an-integration/learn-more/authentication';
 
 	properties: INodeProperties[] = [
 		{
@@ -55,7 +56,7 @@ export class IntercomConversationApi implements ICredentialType {
 			description: 'Sent as the Intercom-Version header. Brand ID needs 2.16 or later.',
 		},
 		baseUrlOverrideProperty({
-			realHost: 'the region\'s Intercom host',
+			realHost: "the region's Intercom host",
 			placeholder: 'https://api.intercom.io',
 			allowed: '*.intercom.io',
 		}),

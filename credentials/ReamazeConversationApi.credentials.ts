@@ -65,7 +65,10 @@ export class ReamazeConversationApi implements ICredentialType {
 		const pinned = pinToHost(requestOptions, reamazeTarget(credentials).baseUrl);
 		return {
 			...pinned,
-			auth: { username: String(credentials.email ?? '').trim(), password: String(credentials.apiToken ?? '') },
+			auth: {
+				username: String(credentials.email ?? '').trim(),
+				password: String(credentials.apiToken ?? ''),
+			},
 			headers: {
 				...requestOptions.headers,
 				Accept: 'application/json',

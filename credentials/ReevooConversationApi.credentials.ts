@@ -7,7 +7,10 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { REEVOO_DEFAULT_BASE_URL, reevooTarget } from '../nodes/CreateConversation/providers/reevoo/host';
+import {
+	REEVOO_DEFAULT_BASE_URL,
+	reevooTarget,
+} from '../nodes/CreateConversation/providers/reevoo/host';
 import { baseUrlOverrideProperty, pinToHost } from '../nodes/CreateConversation/shared/hosts';
 
 export class ReevooConversationApi implements ICredentialType {

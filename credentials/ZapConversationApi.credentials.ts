@@ -11,7 +11,11 @@ import type {
 } from 'n8n-workflow';
 
 import { zapTarget } from '../nodes/CreateConversation/providers/zap/host';
-import { baseUrlOverrideProperty, CredentialConfigurationError, pinToHost } from '../nodes/CreateConversation/shared/hosts';
+import {
+	baseUrlOverrideProperty,
+	CredentialConfigurationError,
+	pinToHost,
+} from '../nodes/CreateConversation/shared/hosts';
 
 /**
  * Ties a stored session token to the host and login it was issued for. When any of them changes,
@@ -19,21 +23,31 @@ import { baseUrlOverrideProperty, CredentialConfigurationError, pinToHost } from
  */
 function loginFingerprint(credentials: ICredentialDataDecryptedObject, baseUrl: string): string {
 	return createHash('sha256')
-		.update(JSON.stringify([baseUrl, String(credentials.identity ?? ''), String(credentials.password ?? '')]))
+		.update(
+			JSON.stringify([
+				baseUrl,
+				String(credentials.identity ?? ''),
+				String(credentials.password ?? ''),
+			]),
+		)
 		.digest('hex')
 		.slice(0, 16);
 }
 
 /** The JWT from a login answer: `data.token`, `data.data.token` or a top-level `token`. */
 export function tokenFromLogin(body: unknown): string | undefined {
-	const root = body as { token?: unknown; data?: { token?: unknown; data?: { token?: unknown } } } | undefined;
+	const root = body as
+		| { token?: unknown; data?: { token?: unknown; data?: { token?: unknown } } }
+		| undefined;
 	const candidates = [root?.data?.token, root?.data?.data?.token, root?.token];
 	const token = candidates.find((value) => typeof value === 'string' && value.trim() !== '');
 	return typeof token === 'string' ? token.trim() : undefined;
 }
 
 function loginMessage(body: unknown): string | undefined {
-	const message = (body as { message?: unknown; error?: unknown } | undefined)?.message ?? (body as { error?: unknown })?.error;
+	const message =
+		(body as { message?: unknown; error?: unknown } | undefined)?.message ??
+		(body as { error?: unknown })?.error;
 	if (typeof message === 'string' && message.trim()) return message.trim().slice(0, 200);
 	if (Array.isArray(message) && typeof message[0] === 'string') return message[0].slice(0, 200);
 	return undefined;
@@ -58,7 +72,9 @@ const MAX_SESSIONS = 100;
 function storedToken(credentials: ICredentialDataDecryptedObject, fingerprint: string): string {
 	const stored = String(credentials.sessionToken ?? '');
 	const separator = stored.indexOf(':');
-	return separator > 0 && stored.slice(0, separator) === fingerprint ? stored.slice(separator + 1) : '';
+	return separator > 0 && stored.slice(0, separator) === fingerprint
+		? stored.slice(separator + 1)
+		: '';
 }
 
 /**
@@ -67,7 +83,12 @@ function storedToken(credentials: ICredentialDataDecryptedObject, fingerprint: s
  * equal to the rejected one is dropped and a fresh login made; a different cached one (another
  * execution renewed it already) is used as is.
  */
-async function sessionToken(helper: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject, baseUrl: string, fingerprint: string): Promise<string> {
+async function sessionToken(
+	helper: IHttpRequestHelper,
+	credentials: ICredentialDataDecryptedObject,
+	baseUrl: string,
+	fingerprint: string,
+): Promise<string> {
 	const rejected = storedToken(credentials, fingerprint);
 	const cached = sessions.get(fingerprint);
 	if (cached) {
@@ -91,11 +112,17 @@ async function sessionToken(helper: IHttpRequestHelper, credentials: ICredential
 	return await pending;
 }
 
-async function login(helper: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject, baseUrl: string): Promise<string> {
+async function login(
+	helper: IHttpRequestHelper,
+	credentials: ICredentialDataDecryptedObject,
+	baseUrl: string,
+): Promise<string> {
 	const identity = String(credentials.identity ?? '').trim();
 	const password = String(credentials.password ?? '');
 	if (!identity || !password) {
-		throw new CredentialConfigurationError('Enter the ZAP email/username and password, or switch Authentication to Access Token.');
+		throw new CredentialConfigurationError(
+			'Enter the ZAP email/username and password, or switch Authentication to Access Token.',
+		);
 	}
 	const post = async (body: IDataObject): Promise<LoginAnswer> => {
 		try {
@@ -113,7 +140,9 @@ async function login(helper: IHttpRequestHelper, credentials: ICredentialDataDec
 			return { statusCode: response.statusCode ?? 200, body: response.body };
 		} catch (error) {
 			// The failed request carries the password in its body: report only the reason.
-			const code = (error as { code?: unknown; cause?: { code?: unknown } })?.cause?.code ?? (error as { code?: unknown })?.code;
+			const code =
+				(error as { code?: unknown; cause?: { code?: unknown } })?.cause?.code ??
+				(error as { code?: unknown })?.code;
 			throw new CredentialConfigurationError(
 				`Could not log in to ZAP at ${baseUrl}: ${typeof code === 'string' ? code : 'network error'}. Check the Environment / Base URL.`,
 			);
@@ -126,7 +155,8 @@ async function login(helper: IHttpRequestHelper, credentials: ICredentialDataDec
 		const legacy = await post({ email: identity, password });
 		if (legacy.statusCode < 300 || legacy.statusCode === 401) answer = legacy;
 	}
-	const token = answer.statusCode >= 200 && answer.statusCode < 300 ? tokenFromLogin(answer.body) : undefined;
+	const token =
+		answer.statusCode >= 200 && answer.statusCode < 300 ? tokenFromLogin(answer.body) : undefined;
 	if (!token) {
 		const reason = loginMessage(answer.body);
 		throw new CredentialConfigurationError(
@@ -185,7 +215,8 @@ export class ZapConversationApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description: 'The bearer token (JWT) of the ZAP account that opens conversations. It expires after about one day.',
+			description:
+				'The bearer token (JWT) of the ZAP account that opens conversations. It expires after about one day.',
 			displayOptions: { show: { authMode: ['accessToken'] } },
 		},
 		{
@@ -195,7 +226,7 @@ export class ZapConversationApi implements ICredentialType {
 			required: true,
 			default: '',
 			placeholder: 'support@example.com',
-			description: 'What you type in ZAP\'s login form',
+			description: "What you type in ZAP's login form",
 			displayOptions: { show: { authMode: ['login'] } },
 		},
 		{
@@ -223,7 +254,10 @@ export class ZapConversationApi implements ICredentialType {
 		}),
 	];
 
-	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+	async preAuthentication(
+		this: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+	): Promise<IDataObject> {
 		// Access tokens are used as typed; nothing to store.
 		if (credentials.authMode !== 'login') return {};
 		const { baseUrl } = zapTarget(credentials);
@@ -246,7 +280,10 @@ export class ZapConversationApi implements ICredentialType {
 		} else {
 			token = String(credentials.accessToken ?? '').trim();
 		}
-		const headers: Record<string, string> = { ...(requestOptions.headers as Record<string, string>), Accept: 'application/json' };
+		const headers: Record<string, string> = {
+			...(requestOptions.headers as Record<string, string>),
+			Accept: 'application/json',
+		};
 		if (token) headers.Authorization = `Bearer ${token}`;
 		return { ...pinned, headers };
 	}

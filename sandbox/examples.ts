@@ -19,13 +19,20 @@ function stableUuid(seed: string): string {
 	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-const connect = (from: string, to: string, type = 'main') => ({ [from]: { [type]: [[{ node: to, type, index: 0 }]] } });
+const connect = (from: string, to: string, type = 'main') => ({
+	[from]: { [type]: [[{ node: to, type, index: 0 }]] },
+});
 
 /** The form path of a provider's form example. */
 export const formPath = (provider: SandboxProvider) => `create-conversation-${provider.id}`;
 export const WEBHOOK_PATH = 'create-conversation';
 
-function conversationNode(provider: SandboxProvider, id: string, parameters: Record<string, unknown>, type = NODE_TYPE) {
+function conversationNode(
+	provider: SandboxProvider,
+	id: string,
+	parameters: Record<string, unknown>,
+	type = NODE_TYPE,
+) {
 	return {
 		id: stableUuid(`${id}:create`),
 		name: 'Create Conversation',
@@ -37,7 +44,12 @@ function conversationNode(provider: SandboxProvider, id: string, parameters: Rec
 	};
 }
 
-function workflow(id: string, name: string, nodes: unknown[], connections: Record<string, unknown>) {
+function workflow(
+	id: string,
+	name: string,
+	nodes: unknown[],
+	connections: Record<string, unknown>,
+) {
 	return { id, name, nodes, connections, settings: { executionOrder: 'v1' }, pinData: {} };
 }
 
@@ -45,7 +57,10 @@ function workflow(id: string, name: string, nodes: unknown[], connections: Recor
 function fromWebhookBody(value: unknown): unknown {
 	if (typeof value === 'string') return value.replace(/\$json(?=[.[])/g, '$json.body');
 	if (Array.isArray(value)) return value.map(fromWebhookBody);
-	if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, fromWebhookBody(entry)]));
+	if (value && typeof value === 'object')
+		return Object.fromEntries(
+			Object.entries(value).map(([key, entry]) => [key, fromWebhookBody(entry)]),
+		);
 	return value;
 }
 
@@ -69,7 +84,12 @@ function formExample(provider: SandboxProvider): ExampleFile {
 	};
 	return {
 		file: `form-to-${provider.id}.json`,
-		workflow: workflow(id, `Example: form → ${provider.definition.displayName} conversation`, [form, conversationNode(provider, id, example.parameters)], connect('Form', 'Create Conversation')),
+		workflow: workflow(
+			id,
+			`Example: form → ${provider.definition.displayName} conversation`,
+			[form, conversationNode(provider, id, example.parameters)],
+			connect('Form', 'Create Conversation'),
+		),
 	};
 }
 
@@ -82,19 +102,38 @@ function webhookExample(provider: SandboxProvider): ExampleFile {
 		typeVersion: 2.1,
 		position: [0, 0],
 		webhookId: stableUuid(`${id}:webhook-id`),
-		parameters: { httpMethod: 'POST', path: WEBHOOK_PATH, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+		parameters: {
+			httpMethod: 'POST',
+			path: WEBHOOK_PATH,
+			responseMode: 'lastNode',
+			responseData: 'allEntries',
+			options: {},
+		},
 	};
-	const parameters = fromWebhookBody(provider.fixtures.example.parameters) as Record<string, unknown>;
+	const parameters = fromWebhookBody(provider.fixtures.example.parameters) as Record<
+		string,
+		unknown
+	>;
 	return {
 		file: 'webhook-to-conversation.json',
-		workflow: workflow(id, `Example: webhook → ${provider.definition.displayName} conversation`, [hook, conversationNode(provider, id, parameters)], connect('Webhook', 'Create Conversation')),
+		workflow: workflow(
+			id,
+			`Example: webhook → ${provider.definition.displayName} conversation`,
+			[hook, conversationNode(provider, id, parameters)],
+			connect('Webhook', 'Create Conversation'),
+		),
 	};
 }
 
 /** The JSON body the webhook example expects: the form example's fields by label. */
 export function webhookBody(provider: SandboxProvider): Record<string, string> {
 	const { example } = provider.fixtures;
-	return Object.fromEntries(example.fields.map((field, index) => [field.fieldLabel, example.submission?.values[index] ?? '']));
+	return Object.fromEntries(
+		example.fields.map((field, index) => [
+			field.fieldLabel,
+			example.submission?.values[index] ?? '',
+		]),
+	);
 }
 
 function agentExample(provider: SandboxProvider): ExampleFile | undefined {
@@ -102,32 +141,72 @@ function agentExample(provider: SandboxProvider): ExampleFile | undefined {
 	if (!tool) return undefined;
 	const id = 'ccExampleAiAgent';
 	const nodes = [
-		{ id: stableUuid(`${id}:chat`), name: 'When chat message received', type: '@n8n/n8n-nodes-langchain.chatTrigger', typeVersion: 1.5, position: [0, 0], webhookId: stableUuid(`${id}:chat-webhook`), parameters: { options: {} } },
-		{ id: stableUuid(`${id}:agent`), name: 'AI Agent', type: '@n8n/n8n-nodes-langchain.agent', typeVersion: 3.1, position: [260, 0], parameters: { options: { systemMessage: tool.systemMessage } } },
-		{ id: stableUuid(`${id}:model`), name: 'OpenAI Chat Model', type: '@n8n/n8n-nodes-langchain.lmChatOpenAi', typeVersion: 1.3, position: [180, 220], parameters: { model: { __rl: true, mode: 'list', value: 'gpt-5-mini' }, options: {} } },
-		{ ...conversationNode(provider, id, { toolDescription: tool.description, ...tool.parameters }, `${NODE_TYPE}Tool`), position: [420, 220] },
+		{
+			id: stableUuid(`${id}:chat`),
+			name: 'When chat message received',
+			type: '@n8n/n8n-nodes-langchain.chatTrigger',
+			typeVersion: 1.5,
+			position: [0, 0],
+			webhookId: stableUuid(`${id}:chat-webhook`),
+			parameters: { options: {} },
+		},
+		{
+			id: stableUuid(`${id}:agent`),
+			name: 'AI Agent',
+			type: '@n8n/n8n-nodes-langchain.agent',
+			typeVersion: 3.1,
+			position: [260, 0],
+			parameters: { options: { systemMessage: tool.systemMessage } },
+		},
+		{
+			id: stableUuid(`${id}:model`),
+			name: 'OpenAI Chat Model',
+			type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
+			typeVersion: 1.3,
+			position: [180, 220],
+			parameters: { model: { __rl: true, mode: 'list', value: 'gpt-5-mini' }, options: {} },
+		},
+		{
+			...conversationNode(
+				provider,
+				id,
+				{ toolDescription: tool.description, ...tool.parameters },
+				`${NODE_TYPE}Tool`,
+			),
+			position: [420, 220],
+		},
 	];
 	return {
 		file: 'ai-agent-tool.json',
-		workflow: workflow(id, `Example: an AI agent opens ${provider.definition.displayName} conversations`, nodes, {
-			...connect('When chat message received', 'AI Agent'),
-			...connect('OpenAI Chat Model', 'AI Agent', 'ai_languageModel'),
-			...connect('Create Conversation', 'AI Agent', 'ai_tool'),
-		}),
+		workflow: workflow(
+			id,
+			`Example: an AI agent opens ${provider.definition.displayName} conversations`,
+			nodes,
+			{
+				...connect('When chat message received', 'AI Agent'),
+				...connect('OpenAI Chat Model', 'AI Agent', 'ai_languageModel'),
+				...connect('Create Conversation', 'AI Agent', 'ai_tool'),
+			},
+		),
 	};
 }
 
 /** The provider the single-provider examples (webhook, AI agent) use. */
 export function demoProvider(providers: SandboxProvider[] = sandboxProviders()): SandboxProvider {
-	const provider = providers.find(({ fixtures }) => fixtures.example.submission && fixtures.example.tool);
-	if (!provider) throw new Error('no provider has a form submission and a tool example for the demo examples');
+	const provider = providers.find(
+		({ fixtures }) => fixtures.example.submission && fixtures.example.tool,
+	);
+	if (!provider)
+		throw new Error('no provider has a form submission and a tool example for the demo examples');
 	return provider;
 }
 
 /** Every example file, by name. */
 export function exampleFiles(providers: SandboxProvider[] = sandboxProviders()): ExampleFile[] {
 	const demo = demoProvider(providers);
-	return [...providers.map(formExample), webhookExample(demo), agentExample(demo)!].sort((a, b) => a.file.localeCompare(b.file));
+	return [...providers.map(formExample), webhookExample(demo), agentExample(demo)!].sort((a, b) =>
+		a.file.localeCompare(b.file),
+	);
 }
 
 /** An example file as it is written: two-space JSON and a final newline. */

@@ -54,7 +54,11 @@ export interface E2eScenario {
 	/** The exact JSON body the provider must receive for one input item. */
 	expectedBody(item: Record<string, unknown>, emulator: Emulator): unknown;
 	/** The normalised output fields for one input item, given the create call's recorded response. */
-	expectedOutput(item: Record<string, unknown>, response: unknown, emulator: Emulator): Record<string, unknown>;
+	expectedOutput(
+		item: Record<string, unknown>,
+		response: unknown,
+		emulator: Emulator,
+	): Record<string, unknown>;
 }
 
 /** One working set-up for the reliability, fault and error suites. */

@@ -24,7 +24,8 @@ export interface SandboxProvider {
 export function fixturesOf(id: string): ProviderFixtures {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports -- found by the registry's id
 	const loaded = require(`./providers/${id}/fixtures`) as { fixtures?: ProviderFixtures };
-	if (!loaded.fixtures) throw new Error(`sandbox/providers/${id}/fixtures.ts exports no \`fixtures\``);
+	if (!loaded.fixtures)
+		throw new Error(`sandbox/providers/${id}/fixtures.ts exports no \`fixtures\``);
 	return loaded.fixtures;
 }
 
@@ -33,15 +34,23 @@ export function sandboxProviders(
 	definitions: readonly ProviderDefinition[] = registered,
 	load: (id: string) => ProviderFixtures = fixturesOf,
 ): SandboxProvider[] {
-	return definitions.map((definition) => ({ id: definition.id, definition, fixtures: load(definition.id) }));
+	return definitions.map((definition) => ({
+		id: definition.id,
+		definition,
+		fixtures: load(definition.id),
+	}));
 }
 
 /** An emulator serving every provider, each under `/<provider id>`. */
-export function createEmulator(options: EmulatorOptions = {}, providers: SandboxProvider[] = sandboxProviders()): Emulator {
+export function createEmulator(
+	options: EmulatorOptions = {},
+	providers: SandboxProvider[] = sandboxProviders(),
+): Emulator {
 	return new Emulator(
 		providers.map(({ id, fixtures }) => {
 			const emulator = fixtures.createEmulator();
-			if (emulator.name !== id) throw new Error(`the emulator of ${id} calls itself ${emulator.name}`);
+			if (emulator.name !== id)
+				throw new Error(`the emulator of ${id} calls itself ${emulator.name}`);
 			return emulator;
 		}),
 		options,
@@ -49,7 +58,9 @@ export function createEmulator(options: EmulatorOptions = {}, providers: Sandbox
 }
 
 const ROOT = join(__dirname, '..');
-export const PACKAGE_NAME = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string }).name;
+export const PACKAGE_NAME = (
+	JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string }
+).name;
 /** The node type as n8n names it after a Community Nodes install. */
 export const NODE_TYPE = `${PACKAGE_NAME}.createConversation`;
 
@@ -64,20 +75,33 @@ export function sandboxCredentials(url: string, providers: SandboxProvider[] = s
 }
 
 /** A node's `credentials` entry for the sandbox credential of a provider. */
-export function credentialRef(provider: SandboxProvider): Record<string, { id: string; name: string }> {
-	return { [provider.definition.credentialType]: { id: provider.fixtures.credentialId, name: provider.fixtures.credentialName } };
+export function credentialRef(
+	provider: SandboxProvider,
+): Record<string, { id: string; name: string }> {
+	return {
+		[provider.definition.credentialType]: {
+			id: provider.fixtures.credentialId,
+			name: provider.fixtures.credentialName,
+		},
+	};
 }
 
 /** The provider with this id. */
-export function sandboxProvider(id: string, providers: SandboxProvider[] = sandboxProviders()): SandboxProvider {
+export function sandboxProvider(
+	id: string,
+	providers: SandboxProvider[] = sandboxProviders(),
+): SandboxProvider {
 	const found = providers.find((provider) => provider.id === id);
 	if (!found) throw new Error(`no provider ${id} in the sandbox`);
 	return found;
 }
 
 /** The first provider whose fixtures say how to set its quota (one that sends quota headers). */
-export function quotaProvider(providers: SandboxProvider[] = sandboxProviders()): SandboxProvider & { quota: QuotaFixtures } {
+export function quotaProvider(
+	providers: SandboxProvider[] = sandboxProviders(),
+): SandboxProvider & { quota: QuotaFixtures } {
 	const provider = providers.find(({ fixtures }) => fixtures.quota);
-	if (!provider) throw new Error('no provider has quota fixtures (sandbox/providers/<id>/fixtures.ts › quota)');
+	if (!provider)
+		throw new Error('no provider has quota fixtures (sandbox/providers/<id>/fixtures.ts › quota)');
 	return { ...provider, quota: provider.fixtures.quota! };
 }

@@ -139,14 +139,18 @@ export class Emulator {
 		});
 		await new Promise<void>((resolve, reject) => {
 			this.server!.once('error', reject);
-			this.server!.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => resolve());
+			this.server!.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () =>
+				resolve(),
+			);
 		});
 		return this;
 	}
 
 	async stop(): Promise<void> {
 		for (const socket of this.sockets) socket.destroy();
-		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+		await new Promise<void>((resolve) =>
+			this.server ? this.server.close(() => resolve()) : resolve(),
+		);
 	}
 
 	inject(rule: FaultRule): void {
@@ -193,8 +197,10 @@ export class Emulator {
 		}
 
 		const generation = this.generation;
-		if (url.pathname.startsWith('/__emulator')) return await this.serveControl(method, url, req, res);
-		if (method === 'GET' && url.pathname === '/') return send(res, { status: 200, raw: this.sandboxPage() });
+		if (url.pathname.startsWith('/__emulator'))
+			return await this.serveControl(method, url, req, res);
+		if (method === 'GET' && url.pathname === '/')
+			return send(res, { status: 200, raw: this.sandboxPage() });
 
 		const provider = this.providers.find((candidate) => candidate.matches(url.pathname, headers));
 		const fault = this.takeFault(provider?.name ?? '', method, url.pathname);
@@ -230,9 +236,16 @@ export class Emulator {
 
 		let reply: Reply;
 		if (fault?.kind === 'reply') reply = fault.reply;
-		else if (fault?.kind === 'malformed-json') reply = { status: fault.status ?? 200, raw: '{"id": "abc", ', headers: { 'content-type': 'application/json' } };
-		else if (fault?.kind === 'redirect') reply = { status: fault.status ?? 302, headers: { location: fault.location }, body: {} };
-		else if (!provider) reply = { status: 404, body: { error: `no provider emulated at ${url.pathname}` } };
+		else if (fault?.kind === 'malformed-json')
+			reply = {
+				status: fault.status ?? 200,
+				raw: '{"id": "abc", ',
+				headers: { 'content-type': 'application/json' },
+			};
+		else if (fault?.kind === 'redirect')
+			reply = { status: fault.status ?? 302, headers: { location: fault.location }, body: {} };
+		else if (!provider)
+			reply = { status: 404, body: { error: `no provider emulated at ${url.pathname}` } };
 		else {
 			const routeRequest: RouteRequest = {
 				method,
@@ -250,11 +263,18 @@ export class Emulator {
 		send(res, reply);
 	}
 
-	private async serveControl(method: string, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+	private async serveControl(
+		method: string,
+		url: URL,
+		req: IncomingMessage,
+		res: ServerResponse,
+	): Promise<void> {
 		const action = url.pathname.replace(/^\/__emulator\/?/, '');
 		if (method === 'GET' && action === 'requests') {
 			const provider = url.searchParams.get('provider');
-			const list = provider ? this.requests.filter((request) => request.provider === provider) : this.requests;
+			const list = provider
+				? this.requests.filter((request) => request.provider === provider)
+				: this.requests;
 			return send(res, { status: 200, body: list.map(redactRecord) });
 		}
 		if (method === 'GET' && action === 'conversations') {
@@ -279,8 +299,7 @@ export class Emulator {
 
 	/** The sandbox page: what each provider received, newest first, with the request as sent. */
 	sandboxPage(): string {
-		const escape = (text: string) =>
-			text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+		const escape = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 		const sections = this.providers.map((provider) => {
 			const entries = [...provider.conversations()].reverse();
 			const rows = entries.length
@@ -345,12 +364,17 @@ function send(res: ServerResponse, reply: Reply): void {
 		res.end();
 		return;
 	}
-	res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
+	res.writeHead(reply.status, {
+		'content-type': 'application/json; charset=utf-8',
+		...reply.headers,
+	});
 	res.end(JSON.stringify(reply.body));
 }
 
 /** HTTP Basic credentials from a request, or undefined. */
-export function basicAuth(headers: Record<string, string>): { user: string; password: string } | undefined {
+export function basicAuth(
+	headers: Record<string, string>,
+): { user: string; password: string } | undefined {
 	const match = /^Basic\s+(.+)$/i.exec(headers.authorization ?? '');
 	if (!match) return undefined;
 	const decoded = Buffer.from(match[1], 'base64').toString('utf8');

@@ -22,25 +22,41 @@ const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 
 /** Replaces what lies between `<!-- generated: NAME … -->` and `<!-- /generated: NAME -->`. */
 export function replaceBlock(text: string, name: string, content: string): string {
-	const open = new RegExp(`(<!-- generated: ${name}[^>]*-->\\n)[\\s\\S]*?(<!-- /generated: ${name} -->)`);
+	const open = new RegExp(
+		`(<!-- generated: ${name}[^>]*-->\\n)[\\s\\S]*?(<!-- /generated: ${name} -->)`,
+	);
 	if (!open.test(text)) throw new Error(`the README has no "${name}" block`);
-	return text.replace(open, (_, start: string, end: string) => `${start}${content}${content ? '\n' : ''}${end}`);
+	return text.replace(
+		open,
+		(_, start: string, end: string) => `${start}${content}${content ? '\n' : ''}${end}`,
+	);
 }
 
-export const providerReadmePath = (provider: SandboxProvider) => `nodes/CreateConversation/providers/${provider.id}/README.md`;
+export const providerReadmePath = (provider: SandboxProvider) =>
+	`nodes/CreateConversation/providers/${provider.id}/README.md`;
 
 function readme(providers: SandboxProvider[]): string {
 	const table = [
 		'| Provider | What "create conversation" means there | Credential type |',
 		'| --- | --- | --- |',
-		...providers.map(({ definition }) => `| ${definition.displayName} | ${definition.description} | \`${definition.credentialType}\` |`),
+		...providers.map(
+			({ definition }) =>
+				`| ${definition.displayName} | ${definition.description} | \`${definition.credentialType}\` |`,
+		),
 	].join('\n');
-	const sections = providers.map((provider) => read(providerReadmePath(provider)).trim()).join('\n\n');
-	return replaceBlock(replaceBlock(read('README.md'), 'provider table', table), 'provider sections', sections);
+	const sections = providers
+		.map((provider) => read(providerReadmePath(provider)).trim())
+		.join('\n\n');
+	return replaceBlock(
+		replaceBlock(read('README.md'), 'provider table', table),
+		'provider sections',
+		sections,
+	);
 }
 
 /** "A, B or C". */
-const either = (names: string[]) => (names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : names.join(''));
+const either = (names: string[]) =>
+	names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : names.join('');
 
 const BASE_KEYWORDS = ['n8n-community-node-package', 'n8n', 'helpdesk', 'conversation'];
 
@@ -48,13 +64,20 @@ function packageJson(providers: SandboxProvider[]): string {
 	const manifest = JSON.parse(read('package.json')) as Record<string, unknown>;
 	const names = providers.map(({ definition }) => definition.displayName);
 	manifest.description = `n8n community node that opens a conversation in ${either(names)}. Requires n8n 2.10 or later (tested on 2.41.1).`;
-	manifest.keywords = [...BASE_KEYWORDS.slice(0, 2), ...providers.map(({ id }) => id), ...BASE_KEYWORDS.slice(2)];
+	manifest.keywords = [
+		...BASE_KEYWORDS.slice(0, 2),
+		...providers.map(({ id }) => id),
+		...BASE_KEYWORDS.slice(2),
+	];
 	return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
 export function derivedFiles(providers: SandboxProvider[] = sandboxProviders()): DerivedFile[] {
 	return [
-		...exampleFiles(providers).map((example) => ({ path: `examples/${example.file}`, content: exampleText(example) })),
+		...exampleFiles(providers).map((example) => ({
+			path: `examples/${example.file}`,
+			content: exampleText(example),
+		})),
 		{ path: 'README.md', content: readme(providers) },
 		{ path: 'package.json', content: packageJson(providers) },
 	];

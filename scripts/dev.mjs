@@ -32,7 +32,10 @@ const DEMO = demoProvider(PROVIDERS);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const N8N_PORT = Number(process.env.DEV_N8N_PORT ?? 5678);
 const EMULATOR_PORT = Number(process.env.EMULATOR_PORT ?? 4010);
-const CACHE = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'n8n-nodes-create-conversation');
+const CACHE = path.join(
+	process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'),
+	'n8n-nodes-create-conversation',
+);
 const USER_FOLDER = path.resolve(process.env.DEV_USER_FOLDER || path.join(CACHE, 'dev-user'));
 const CHECK = process.argv.includes('--check');
 
@@ -45,7 +48,10 @@ const EXAMPLES_DIR = path.join(ROOT, 'examples');
 const EXAMPLES = fs
 	.readdirSync(EXAMPLES_DIR)
 	.filter((file) => file.endsWith('.json'))
-	.map((file) => ({ file, id: JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')).id }));
+	.map((file) => ({
+		file,
+		id: JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')).id,
+	}));
 const ACTIVATE = EXAMPLES.filter(({ file }) => file !== 'ai-agent-tool.json');
 
 const log = (message) => process.stdout.write(`[dev] ${message}\n`);
@@ -81,9 +87,13 @@ async function main() {
 		[N8N_PORT, 'n8n', 'DEV_N8N_PORT'],
 		[EMULATOR_PORT, 'the sandbox', 'EMULATOR_PORT'],
 	]) {
-		if (!(await portFree(port))) throw new Error(`port ${port} (for ${what}) is in use: stop what runs there or set ${variable}`);
+		if (!(await portFree(port)))
+			throw new Error(
+				`port ${port} (for ${what}) is in use: stop what runs there or set ${variable}`,
+			);
 	}
-	if (!fs.existsSync(path.join(ROOT, 'dist', 'nodes'))) throw new Error('dist/ is missing: run `npm run build` (npm run dev does it)');
+	if (!fs.existsSync(path.join(ROOT, 'dist', 'nodes')))
+		throw new Error('dist/ is missing: run `npm run build` (npm run dev does it)');
 
 	let t = Date.now();
 	log('ensuring n8n 2.41.1 (first run: installs it into the cache, 5–8 min)…');
@@ -95,36 +105,56 @@ async function main() {
 
 	t = Date.now();
 	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-dev-pack-'));
-	const packed = await n8n.runProcess('npm', ['pack', '--pack-destination', packDir, '--loglevel=error'], { cwd: ROOT, env: { ...process.env }, timeoutMs: 120_000 });
+	const packed = await n8n.runProcess(
+		'npm',
+		['pack', '--pack-destination', packDir, '--loglevel=error'],
+		{ cwd: ROOT, env: { ...process.env }, timeoutMs: 120_000 },
+	);
 	if (packed.code !== 0) throw new Error(`npm pack failed: ${packed.stderr}`);
 	const tarball = path.join(packDir, packed.stdout.trim().split('\n').pop());
 	fs.mkdirSync(USER_FOLDER, { recursive: true });
 	const installed = await n8n.installCommunityPackage(USER_FOLDER, tarball);
 	fs.rmSync(packDir, { recursive: true, force: true });
-	log(`installed ${installed.packageName}@${installed.version} into ${installed.nodesDir} (${seconds(t)})`);
+	log(
+		`installed ${installed.packageName}@${installed.version} into ${installed.nodesDir} (${seconds(t)})`,
+	);
 
 	// NODE_ENV=test (set by some shells/CI) makes n8n's CLI commands do nothing
 	const env = n8n.n8nEnv(USER_FOLDER, { NODE_ENV: 'production' });
 	t = Date.now();
 	await n8n.importCredentials(env, sandboxCredentials(emulator.url));
 	// The README's command, on the files as they are.
-	const imported = await n8n.runN8n(env, ['import:workflow', '--separate', `--input=${EXAMPLES_DIR}`]);
-	if (imported.code !== 0) throw new Error(`import:workflow failed:\n${imported.stdout.slice(-3000)}\n${imported.stderr.slice(-2000)}`);
-	log(`imported ${PROVIDERS.length} sandbox credentials and ${EXAMPLES.length} example workflows (${seconds(t)})`);
+	const imported = await n8n.runN8n(env, [
+		'import:workflow',
+		'--separate',
+		`--input=${EXAMPLES_DIR}`,
+	]);
+	if (imported.code !== 0)
+		throw new Error(
+			`import:workflow failed:\n${imported.stdout.slice(-3000)}\n${imported.stderr.slice(-2000)}`,
+		);
+	log(
+		`imported ${PROVIDERS.length} sandbox credentials and ${EXAMPLES.length} example workflows (${seconds(t)})`,
+	);
 
 	t = Date.now();
 	log(`starting n8n on http://127.0.0.1:${N8N_PORT} …`);
 	client = await n8n.startN8n(env, { port: N8N_PORT, timeoutMs: 180_000 });
 	for (const { file, id } of ACTIVATE) {
 		const current = await client.rest('GET', `/workflows/${id}`);
-		const result = await client.rest('POST', `/workflows/${id}/activate`, { versionId: current.data?.versionId });
-		if (!result.ok) log(`could not activate ${file}: ${result.status} ${result.text.slice(0, 300)}`);
+		const result = await client.rest('POST', `/workflows/${id}/activate`, {
+			versionId: current.data?.versionId,
+		});
+		if (!result.ok)
+			log(`could not activate ${file}: ${result.status} ${result.text.slice(0, 300)}`);
 	}
 	log(`n8n ready (${seconds(t)}; whole start ${seconds(started)})`);
 
 	const editor = client.baseUrl;
 	const form = `${editor}/form/${formPath(DEMO)}`;
-	const others = PROVIDERS.filter((provider) => provider !== DEMO).map((provider) => `${editor}/form/${formPath(provider)}`);
+	const others = PROVIDERS.filter((provider) => provider !== DEMO).map(
+		(provider) => `${editor}/form/${formPath(provider)}`,
+	);
 	process.stdout.write(`
   n8n editor     ${editor}/workflow/${DEMO.fixtures.example.workflowId}
   login          ${n8n.OWNER.email}  /  ${n8n.OWNER.password}
@@ -146,7 +176,9 @@ ${others.map((url) => `    ${url}`).join('\n')}
 		const message = `dev check ${Date.now()}`;
 		const { values, marker } = DEMO.fixtures.example.submission;
 		const body = new FormData();
-		values.forEach((value, index) => body.append(`field-${index}`, value === marker ? message : value));
+		values.forEach((value, index) =>
+			body.append(`field-${index}`, value === marker ? message : value),
+		);
 		let res;
 		for (let attempt = 0; attempt < 40; attempt++) {
 			res = await fetch(form, { method: 'POST', body });
@@ -158,7 +190,9 @@ ${others.map((url) => `    ${url}`).join('\n')}
 			shown = (await (await fetch(`${emulator.url}/`)).text()).includes(message);
 			if (!shown) await new Promise((resolve) => setTimeout(resolve, 250));
 		}
-		log(`check: form POST answered ${res?.status}; sandbox page ${shown ? 'shows' : 'does NOT show'} "${message}"`);
+		log(
+			`check: form POST answered ${res?.status}; sandbox page ${shown ? 'shows' : 'does NOT show'} "${message}"`,
+		);
 		await stopAll(res?.status === 200 && shown ? 0 : 1);
 	}
 }

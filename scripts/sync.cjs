@@ -18,12 +18,20 @@ for (const file of derivedFiles()) {
 	stale.push(file.path);
 	if (!check) fs.writeFileSync(target, file.content);
 }
-const examples = new Set(derivedFiles().filter((file) => file.path.startsWith('examples/')).map((file) => path.basename(file.path)));
+const examples = new Set(
+	derivedFiles()
+		.filter((file) => file.path.startsWith('examples/'))
+		.map((file) => path.basename(file.path)),
+);
 for (const file of fs.readdirSync(path.join(ROOT, 'examples'))) {
 	if (file.endsWith('.json') && !examples.has(file)) {
 		stale.push(`examples/${file} (no provider makes it)`);
 		if (!check) fs.rmSync(path.join(ROOT, 'examples', file));
 	}
 }
-process.stdout.write(stale.length ? `${check ? 'out of date' : 'wrote'}: ${stale.join(', ')}\n` : 'derived files are up to date\n');
+process.stdout.write(
+	stale.length
+		? `${check ? 'out of date' : 'wrote'}: ${stale.join(', ')}\n`
+		: 'derived files are up to date\n',
+);
 if (check && stale.length) process.exitCode = 1;

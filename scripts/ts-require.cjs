@@ -24,7 +24,9 @@ function compileTypeScript(module, filename) {
 // Extensionless requires try .ts right after .js, before .json (as jest does), so
 // `./CreateConversation.node` is the node's source, not its codex file `CreateConversation.node.json`.
 const extensions = require.extensions;
-const others = Object.entries(extensions).filter(([extension]) => extension !== '.js' && extension !== '.ts');
+const others = Object.entries(extensions).filter(
+	([extension]) => extension !== '.js' && extension !== '.ts',
+);
 for (const [extension] of others) delete extensions[extension];
 extensions['.ts'] = compileTypeScript;
 for (const [extension, loader] of others) extensions[extension] = loader;

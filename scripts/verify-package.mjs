@@ -12,7 +12,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { SOURCE_FILE_PATTERNS, analyzePackage } from '@n8n/scan-community-package/scanner/scanner.mjs';
+import {
+	SOURCE_FILE_PATTERNS,
+	analyzePackage,
+} from '@n8n/scan-community-package/scanner/scanner.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const work = mkdtempSync(join(tmpdir(), 'verify-package-'));
@@ -29,13 +32,24 @@ function report(label, result) {
 }
 
 try {
-	report('source (package.json, nodes/, credentials/)', await analyzePackage(root, SOURCE_FILE_PATTERNS));
+	report(
+		'source (package.json, nodes/, credentials/)',
+		await analyzePackage(root, SOURCE_FILE_PATTERNS),
+	);
 
-	const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }));
+	const packed = JSON.parse(
+		execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+			cwd: root,
+			encoding: 'utf8',
+		}),
+	);
 	const tarball = join(work, packed[0].filename);
 	execFileSync('tar', ['-xzf', tarball, '-C', work]);
 	const packageDir = join(work, 'package');
-	report(`tarball ${packed[0].filename}`, await analyzePackage(packageDir, ['**/*.js', 'package.json']));
+	report(
+		`tarball ${packed[0].filename}`,
+		await analyzePackage(packageDir, ['**/*.js', 'package.json']),
+	);
 
 	const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
 	const declared = [...manifest.n8n.nodes, ...manifest.n8n.credentials];
@@ -47,7 +61,8 @@ try {
 			console.log(`✘ tarball is missing ${file}`);
 			continue;
 		}
-		for (const match of readFileSync(path, 'utf8').matchAll(/file:([^'"\s]+\.svg)/g)) iconRefs.add(resolve(dirname(path), match[1]));
+		for (const match of readFileSync(path, 'utf8').matchAll(/file:([^'"\s]+\.svg)/g))
+			iconRefs.add(resolve(dirname(path), match[1]));
 	}
 	const missingIcons = [...iconRefs].filter((icon) => !existsSync(icon));
 	for (const icon of missingIcons) {
@@ -58,7 +73,9 @@ try {
 		failed = true;
 		console.log(`✘ runtime dependencies: ${Object.keys(manifest.dependencies).join(', ')}`);
 	}
-	console.log(`✔ tarball holds ${declared.length} declared files and ${iconRefs.size - missingIcons.length} referenced icons; ${packed[0].entryCount} entries, ${packed[0].size} bytes`);
+	console.log(
+		`✔ tarball holds ${declared.length} declared files and ${iconRefs.size - missingIcons.length} referenced icons; ${packed[0].entryCount} entries, ${packed[0].size} bytes`,
+	);
 } finally {
 	rmSync(work, { recursive: true, force: true });
 }

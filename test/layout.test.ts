@@ -12,10 +12,22 @@ import { NodeHelpers, type INodeTypeDescription } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { CreateConversation } from '../nodes/CreateConversation/CreateConversation.node';
-import { codexFor, nodeDescription, providerCredentials, providerProperties, providerSubtitle } from '../nodes/CreateConversation/description';
+import {
+	codexFor,
+	nodeDescription,
+	providerCredentials,
+	providerProperties,
+	providerSubtitle,
+} from '../nodes/CreateConversation/description';
 import { providers } from '../nodes/CreateConversation/providers/registry';
 import type { ProviderDefinition } from '../nodes/CreateConversation/shared/provider';
-import { createEmulator, fixturesOf, sandboxCredentials, sandboxProviders, type SandboxProvider } from '../sandbox';
+import {
+	createEmulator,
+	fixturesOf,
+	sandboxCredentials,
+	sandboxProviders,
+	type SandboxProvider,
+} from '../sandbox';
 import { exampleFiles } from '../sandbox/examples';
 import type { ProviderFixtures } from '../sandbox/fixtures';
 import type { ProviderEmulator } from '../sandbox/server';
@@ -23,17 +35,24 @@ import { derivedFiles, ROOT } from '../scripts/derived';
 import { panelExpectations } from './browser/expectations';
 import { setupsFor } from './reliability/support';
 
-const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { n8n: { credentials: string[] } };
+const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+	n8n: { credentials: string[] };
+};
 
 /** The credentials file that declares a credential type (`name = '<type>'`). */
 function credentialFileOf(type: string): string {
-	const file = readdirSync(join(ROOT, 'credentials')).find((name) => readFileSync(join(ROOT, 'credentials', name), 'utf8').includes(`name = '${type}';`));
+	const file = readdirSync(join(ROOT, 'credentials')).find((name) =>
+		readFileSync(join(ROOT, 'credentials', name), 'utf8').includes(`name = '${type}';`),
+	);
 	if (!file) throw new Error(`no credentials/ file declares ${type}`);
 	return `credentials/${file}`;
 }
 
 /** Everything a provider consists of, by convention (the registry line and package.json entry aside). */
-function partsOf(provider: ProviderDefinition, credentialFile = credentialFileOf(provider.credentialType)): string[] {
+function partsOf(
+	provider: ProviderDefinition,
+	credentialFile = credentialFileOf(provider.credentialType),
+): string[] {
 	return [
 		`nodes/CreateConversation/providers/${provider.id}/index.ts`,
 		`nodes/CreateConversation/providers/${provider.id}/README.md`,
@@ -59,7 +78,15 @@ function ownPlaces(provider: ProviderDefinition): string[] {
 
 /** The repository's own files: what git keeps, without what .gitignore leaves out. */
 function repositoryFiles(folder = ''): string[] {
-	const ignored = new Set(['.git', 'node_modules', 'dist', 'coverage', 'test-artifacts', 'bench-results', '.n8n-cache']);
+	const ignored = new Set([
+		'.git',
+		'node_modules',
+		'dist',
+		'coverage',
+		'test-artifacts',
+		'bench-results',
+		'.n8n-cache',
+	]);
 	return readdirSync(join(ROOT, folder), { withFileTypes: true }).flatMap((entry) => {
 		const path = folder ? `${folder}/${entry.name}` : entry.name;
 		if (entry.isDirectory()) return ignored.has(entry.name) ? [] : repositoryFiles(path);
@@ -69,37 +96,55 @@ function repositoryFiles(folder = ''): string[] {
 
 test('every file derived from the registry is up to date (npm run sync writes them)', () => {
 	const stale = derivedFiles()
-		.filter((file) => !existsSync(join(ROOT, file.path)) || readFileSync(join(ROOT, file.path), 'utf8') !== file.content)
+		.filter(
+			(file) =>
+				!existsSync(join(ROOT, file.path)) ||
+				readFileSync(join(ROOT, file.path), 'utf8') !== file.content,
+		)
 		.map((file) => file.path);
 	expect(stale).toEqual([]);
 	const made = new Set(exampleFiles().map((example) => example.file));
-	expect(readdirSync(join(ROOT, 'examples')).filter((file) => file.endsWith('.json') && !made.has(file))).toEqual([]);
+	expect(
+		readdirSync(join(ROOT, 'examples')).filter((file) => file.endsWith('.json') && !made.has(file)),
+	).toEqual([]);
 });
 
 test('every provider consists of its own parts, and package.json declares its credential', () => {
 	for (const provider of providers) {
 		expect(partsOf(provider).filter((part) => !existsSync(join(ROOT, part)))).toEqual([]);
-		const compiled = credentialFileOf(provider.credentialType).replace(/^credentials\//, 'dist/credentials/').replace(/\.ts$/, '.js');
+		const compiled = credentialFileOf(provider.credentialType)
+			.replace(/^credentials\//, 'dist/credentials/')
+			.replace(/\.ts$/, '.js');
 		expect(manifest.n8n.credentials).toContain(compiled);
 	}
 	expect(manifest.n8n.credentials).toHaveLength(providers.length);
 });
 
-test('no file outside a provider\'s own parts names it (derived files are checked above; docs may)', () => {
+test("no file outside a provider's own parts names it (derived files are checked above; docs may)", () => {
 	const files = repositoryFiles()
 		.filter((file) => !/\.(md|png|svg)$/.test(file))
-		.filter((file) => !['package.json', 'package-lock.json', 'nodes/CreateConversation/providers/registry.ts'].includes(file))
+		.filter(
+			(file) =>
+				![
+					'package.json',
+					'package-lock.json',
+					'nodes/CreateConversation/providers/registry.ts',
+				].includes(file),
+		)
 		.filter((file) => !file.startsWith('examples/'));
 	const found: string[] = [];
 	for (const provider of providers) {
 		const places = ownPlaces(provider);
-		const names = [provider.id, provider.displayName, provider.credentialType].map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+		const names = [provider.id, provider.displayName, provider.credentialType].map((name) =>
+			name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+		);
 		const pattern = new RegExp(`(?<![A-Za-z0-9])(${names.join('|')})(?![A-Za-z0-9])`, 'i');
 		for (const file of files) {
 			if (places.some((place) => file.startsWith(place))) continue;
 			const lines = readFileSync(join(ROOT, file), 'utf8').split('\n');
 			lines.forEach((line, index) => {
-				if (pattern.test(line)) found.push(`${file}:${index + 1} names ${provider.id}: ${line.trim().slice(0, 100)}`);
+				if (pattern.test(line))
+					found.push(`${file}:${index + 1} names ${provider.id}: ${line.trim().slice(0, 100)}`);
 			});
 		}
 	}
@@ -113,7 +158,15 @@ describe('a new provider is its folder, its credential, its sandbox parts and on
 		displayName: 'AcmeDesk',
 		description: 'Open an AcmeDesk ticket',
 		credentialType: 'acmedeskConversationApi',
-		properties: [{ displayName: 'Ticket Title', name: 'acmedeskTitle', type: 'string', default: '', required: true }],
+		properties: [
+			{
+				displayName: 'Ticket Title',
+				name: 'acmedeskTitle',
+				type: 'string',
+				default: '',
+				required: true,
+			},
+		],
 		schema: z.object({ acmedeskTitle: z.string() }) as never,
 		rateLimit: { defaultConcurrency: 2 },
 		errorHints: { credential: 'the AcmeDesk key is wrong', host: 'Base URL Override' },
@@ -135,20 +188,33 @@ describe('a new provider is its folder, its credential, its sandbox parts and on
 		credentialId: 'ccSandboxAcmeDsk',
 		credentialName: 'AcmeDesk sandbox',
 		signatureField: 'Ticket Title',
-		example: { workflowId: 'ccExampleFormAcm', formTitle: 'Open a ticket', fields: [{ fieldLabel: 'Title', fieldType: 'text', requiredField: true }], parameters: { provider: 'acmedesk', acmedeskTitle: '={{ $json.Title }}' } },
+		example: {
+			workflowId: 'ccExampleFormAcm',
+			formTitle: 'Open a ticket',
+			fields: [{ fieldLabel: 'Title', fieldType: 'text', requiredField: true }],
+			parameters: { provider: 'acmedesk', acmedeskTitle: '={{ $json.Title }}' },
+		},
 		quota: undefined,
 		bench: undefined,
 	};
 	const registry = [...providers, fakeDefinition];
-	const sandbox = (): SandboxProvider[] => sandboxProviders(registry, (id) => (id === fakeDefinition.id ? fakeFixtures : fixturesOf(id)));
+	const sandbox = (): SandboxProvider[] =>
+		sandboxProviders(registry, (id) => (id === fakeDefinition.id ? fakeFixtures : fixturesOf(id)));
 
 	test('the node description: a Provider option, its panel, its credential, the subtitle, the description line and the codex', () => {
 		const properties = providerProperties(registry);
 		const selector = properties.find((property) => property.name === 'provider')!;
-		expect(selector.options).toContainEqual(expect.objectContaining({ name: 'AcmeDesk', value: 'acmedesk' }));
-		expect(properties.find((property) => property.name === 'acmedeskTitle')?.displayOptions?.show?.provider).toEqual(['acmedesk']);
+		expect(selector.options).toContainEqual(
+			expect.objectContaining({ name: 'AcmeDesk', value: 'acmedesk' }),
+		);
+		expect(
+			properties.find((property) => property.name === 'acmedeskTitle')?.displayOptions?.show
+				?.provider,
+		).toEqual(['acmedesk']);
 		const credentials = providerCredentials(registry);
-		const shown = credentials.filter((credential) => NodeHelpers.displayParameter({ provider: 'acmedesk' }, credential, null, null));
+		const shown = credentials.filter((credential) =>
+			NodeHelpers.displayParameter({ provider: 'acmedesk' }, credential, null, null),
+		);
 		expect(shown.map((credential) => credential.name)).toEqual(['acmedeskConversationApi']);
 		expect(providerSubtitle(registry)).toContain('"acmedesk":"AcmeDesk"');
 		expect(nodeDescription(registry)).toContain('AcmeDesk');
@@ -160,7 +226,9 @@ describe('a new provider is its folder, its credential, its sandbox parts and on
 		try {
 			const answer = await fetch(`${emulator.url}/acmedesk/tickets`, { method: 'POST' });
 			expect(answer.status).toBe(201);
-			expect(sandboxCredentials(emulator.url, sandbox()).map((credential) => credential.type)).toContain('acmedeskConversationApi');
+			expect(
+				sandboxCredentials(emulator.url, sandbox()).map((credential) => credential.type),
+			).toContain('acmedeskConversationApi');
 		} finally {
 			await emulator.stop();
 		}
@@ -175,19 +243,34 @@ describe('a new provider is its folder, its credential, its sandbox parts and on
 		expect(Object.keys(setupsFor(everything))).toContain('acmedesk');
 		// the property suite loads test/providers/<id>/properties.ts: a provider without one fails there
 		// eslint-disable-next-line @typescript-eslint/no-require-imports -- the suite's own way of finding it
-		expect(() => require(`./providers/${fakeDefinition.id}/properties`)).toThrow(/Cannot find module/);
+		expect(() => require(`./providers/${fakeDefinition.id}/properties`)).toThrow(
+			/Cannot find module/,
+		);
 		// its form example
-		expect(exampleFiles(everything).map((example) => example.file)).toContain('form-to-acmedesk.json');
+		expect(exampleFiles(everything).map((example) => example.file)).toContain(
+			'form-to-acmedesk.json',
+		);
 		// the browser check's expectations for its panel
-		const description: INodeTypeDescription = { ...new CreateConversation().description, properties: providerProperties(registry), credentials: providerCredentials(registry) };
+		const description: INodeTypeDescription = {
+			...new CreateConversation().description,
+			properties: providerProperties(registry),
+			credentials: providerCredentials(registry),
+		};
 		const expected = panelExpectations({
 			description,
 			definitions: registry,
-			credentialDisplayNames: Object.fromEntries(registry.map((provider) => [provider.credentialType, `${provider.displayName} API`])),
+			credentialDisplayNames: Object.fromEntries(
+				registry.map((provider) => [provider.credentialType, `${provider.displayName} API`]),
+			),
 			sandbox: everything,
 			exampleParameters: { provider: providers[0].id },
 		});
-		expect(expected.acmedesk).toMatchObject({ visible: ['Ticket Title'], providerName: 'AcmeDesk', signatureField: 'Ticket Title', credentialName: 'AcmeDesk sandbox' });
+		expect(expected.acmedesk).toMatchObject({
+			visible: ['Ticket Title'],
+			providerName: 'AcmeDesk',
+			signatureField: 'Ticket Title',
+			credentialName: 'AcmeDesk sandbox',
+		});
 		expect(expected[providers[0].id].foreign).toContain('Ticket Title');
 	});
 
@@ -203,10 +286,18 @@ describe('a new provider is its folder, its credential, its sandbox parts and on
 			'sandbox/providers/acmedesk/fixtures.ts',
 			'test/providers/acmedesk/properties.ts',
 		]);
-		const registryLines = readFileSync(join(ROOT, 'nodes/CreateConversation/providers/registry.ts'), 'utf8').split('\n');
+		const registryLines = readFileSync(
+			join(ROOT, 'nodes/CreateConversation/providers/registry.ts'),
+			'utf8',
+		).split('\n');
 		for (const provider of providers) {
-			const lines = registryLines.filter((line) => new RegExp(`\\b${provider.id}(Provider\\b|')`).test(line));
-			expect({ provider: provider.id, lines: lines.length }).toEqual({ provider: provider.id, lines: 2 });
+			const lines = registryLines.filter((line) =>
+				new RegExp(`\\b${provider.id}(Provider\\b|')`).test(line),
+			);
+			expect({ provider: provider.id, lines: lines.length }).toEqual({
+				provider: provider.id,
+				lines: 2,
+			});
 		}
 	});
 });

@@ -18,7 +18,9 @@ test('the package has no runtime dependencies and n8n-workflow as its only peer'
 });
 
 test('every provider credential is declared in package.json, and nothing else is', () => {
-	const declared = packageCredentialTypes().map((type) => type.name).sort();
+	const declared = packageCredentialTypes()
+		.map((type) => type.name)
+		.sort();
 	expect(declared).toEqual(providers.map((provider) => provider.credentialType).sort());
 });
 
@@ -30,20 +32,31 @@ test('credential names follow one pattern: <provider>Conversation[OAuth2]Api, "<
 		expect(credential.constructor.name).toBe(className);
 	}
 	for (const provider of providers) {
-		const credential = packageCredentialTypes().find((type) => type.name === provider.credentialType)!;
+		const credential = packageCredentialTypes().find(
+			(type) => type.name === provider.credentialType,
+		)!;
 		const oauth2 = credential.extends?.includes('oAuth2Api') === true;
 		expect(provider.credentialType).toBe(`${provider.id}Conversation${oauth2 ? 'OAuth2' : ''}Api`);
-		expect(credential.displayName).toMatch(oauth2 ? / \(Create Conversation\) OAuth2 API$/ : / \(Create Conversation\) API$/);
+		expect(credential.displayName).toMatch(
+			oauth2 ? / \(Create Conversation\) OAuth2 API$/ : / \(Create Conversation\) API$/,
+		);
 		// The provider's README (and so the package README) names it as the editor shows it.
-		const readme = readFileSync(resolve(__dirname, '..', 'nodes/CreateConversation/providers', provider.id, 'README.md'), 'utf8');
-		expect(readme.replace(/\s+/g, ' ')).toContain(`**Credential: ${credential.displayName}** (type \`${credential.name}\`)`);
+		const readme = readFileSync(
+			resolve(__dirname, '..', 'nodes/CreateConversation/providers', provider.id, 'README.md'),
+			'utf8',
+		);
+		expect(readme.replace(/\s+/g, ' ')).toContain(
+			`**Credential: ${credential.displayName}** (type \`${credential.name}\`)`,
+		);
 	}
 });
 
 test('the node offers every provider, each with its own credential shown only for it', () => {
 	const selector = description.properties.find((property) => property.name === 'provider')!;
 	expect(selector.noDataExpression).toBe(true);
-	expect(selector.options).toEqual(providers.map((provider) => expect.objectContaining({ value: provider.id })));
+	expect(selector.options).toEqual(
+		providers.map((provider) => expect.objectContaining({ value: provider.id })),
+	);
 	for (const selected of providers) {
 		const shown = description.credentials!.filter((credential) =>
 			NodeHelpers.displayParameter({ provider: selected.id }, credential, null, null),
@@ -51,7 +64,9 @@ test('the node offers every provider, each with its own credential shown only fo
 		expect(shown.map((credential) => credential.name)).toEqual([selected.credentialType]);
 	}
 	// `show` on Provider would make n8n's editor hide the Provider selector as an auth field.
-	expect(description.credentials!.every((credential) => !credential.displayOptions?.show)).toBe(true);
+	expect(description.credentials!.every((credential) => !credential.displayOptions?.show)).toBe(
+		true,
+	);
 });
 
 test('panel fields are prefixed with their provider, unique, and shown only for it', () => {
@@ -61,7 +76,9 @@ test('panel fields are prefixed with their provider, unique, and shown only for 
 			expect(property.name.startsWith(provider.id)).toBe(true);
 			expect(names.has(property.name)).toBe(false);
 			names.add(property.name);
-			const inNode = description.properties.find((candidate: INodeProperties) => candidate.name === property.name)!;
+			const inNode = description.properties.find(
+				(candidate: INodeProperties) => candidate.name === property.name,
+			)!;
 			expect(inNode.displayOptions?.show?.provider).toEqual([provider.id]);
 		}
 	}
@@ -77,7 +94,8 @@ function allFields(properties: INodeProperties[]): INodeProperties[] {
 	return properties.flatMap((property) => {
 		const nested = (property.options ?? []).flatMap((option) => {
 			if (typeof option !== 'object' || option === null) return [];
-			if ('values' in option && Array.isArray(option.values)) return allFields(option.values as INodeProperties[]);
+			if ('values' in option && Array.isArray(option.values))
+				return allFields(option.values as INodeProperties[]);
 			return 'type' in option ? allFields([option as INodeProperties]) : [];
 		});
 		return [property, ...nested];
@@ -91,13 +109,18 @@ test('labels fit the panel: no field name is cut off', () => {
 	expect(long).toEqual([]);
 });
 
-test('every number field\'s default is a value the editor can hold (within its min and max)', () => {
+test("every number field's default is a value the editor can hold (within its min and max)", () => {
 	const outside = allFields(description.properties)
 		.filter((field) => field.type === 'number')
 		.filter((field) => {
 			const value = field.default as number;
-			const { minValue, maxValue } = (field.typeOptions ?? {}) as { minValue?: number; maxValue?: number };
-			return (minValue !== undefined && value < minValue) || (maxValue !== undefined && value > maxValue);
+			const { minValue, maxValue } = (field.typeOptions ?? {}) as {
+				minValue?: number;
+				maxValue?: number;
+			};
+			return (
+				(minValue !== undefined && value < minValue) || (maxValue !== undefined && value > maxValue)
+			);
 		})
 		.map((field) => `${field.displayName}: ${String(field.default)}`);
 	expect(outside).toEqual([]);
@@ -106,9 +129,22 @@ test('every number field\'s default is a value the editor can hold (within its m
 test('the subtitle shows the chosen provider by name, not by id', () => {
 	// evaluated by n8n's own expression engine, as the editor does for the canvas
 	const subtitle = (provider: string) => {
-		const node = { id: 'n', name: 'Create Conversation', type: NODE_TYPE, typeVersion: 1, position: [0, 0] as [number, number], parameters: { provider } };
-		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new HarnessNodeTypes({ [NODE_TYPE]: new CreateConversation() }) });
+		const node = {
+			id: 'n',
+			name: 'Create Conversation',
+			type: NODE_TYPE,
+			typeVersion: 1,
+			position: [0, 0] as [number, number],
+			parameters: { provider },
+		};
+		const workflow = new Workflow({
+			nodes: [node],
+			connections: {},
+			active: false,
+			nodeTypes: new HarnessNodeTypes({ [NODE_TYPE]: new CreateConversation() }),
+		});
 		return workflow.expression.getSimpleParameterValue(node, description.subtitle!, 'internal', {});
 	};
-	for (const provider of providers) expect(subtitle(provider.id)).toBe(`in ${provider.displayName}`);
+	for (const provider of providers)
+		expect(subtitle(provider.id)).toBe(`in ${provider.displayName}`);
 });

@@ -6,7 +6,12 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { nodeDescription, providerCredentials, providerProperties, providerSubtitle } from './description';
+import {
+	nodeDescription,
+	providerCredentials,
+	providerProperties,
+	providerSubtitle,
+} from './description';
 import { providers } from './providers/registry';
 import { createConversations } from './shared/execute';
 import { listSearchMethods } from './shared/listSearch';
@@ -15,7 +20,10 @@ export class CreateConversation implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Create Conversation',
 		name: 'createConversation',
-		icon: { light: 'file:../../icons/create-conversation.svg', dark: 'file:../../icons/create-conversation.dark.svg' },
+		icon: {
+			light: 'file:../../icons/create-conversation.svg',
+			dark: 'file:../../icons/create-conversation.dark.svg',
+		},
 		group: ['output'],
 		version: 1,
 		subtitle: providerSubtitle(providers),

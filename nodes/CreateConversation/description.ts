@@ -24,13 +24,17 @@ function forProvider(property: INodeProperties, providerId: string): INodeProper
  * choice and removes it from the panel, which would hide the Provider selector and leave the
  * credential dropdown as the only way to switch provider. `hide` means the same at run time.
  */
-export function providerCredentials(providers: readonly ProviderDefinition[]): INodeCredentialDescription[] {
+export function providerCredentials(
+	providers: readonly ProviderDefinition[],
+): INodeCredentialDescription[] {
 	return providers.map((provider) => ({
 		name: provider.credentialType,
 		required: true,
 		displayOptions: {
 			hide: {
-				[PROVIDER_PARAMETER]: providers.filter((other) => other.id !== provider.id).map((other) => other.id),
+				[PROVIDER_PARAMETER]: providers
+					.filter((other) => other.id !== provider.id)
+					.map((other) => other.id),
 			},
 		},
 	}));
@@ -55,14 +59,18 @@ export function providerProperties(providers: readonly ProviderDefinition[]): IN
 	};
 	return [
 		providerSelector,
-		...providers.flatMap((provider) => provider.properties.map((property) => forProvider(property, provider.id))),
+		...providers.flatMap((provider) =>
+			provider.properties.map((property) => forProvider(property, provider.id)),
+		),
 		requestOptionsProperty,
 	];
 }
 
 /** "in <provider name>": the chosen provider's name under the node, not its internal id. */
 export function providerSubtitle(providers: readonly ProviderDefinition[]): string {
-	const names = Object.fromEntries(providers.map((provider) => [provider.id, provider.displayName]));
+	const names = Object.fromEntries(
+		providers.map((provider) => [provider.id, provider.displayName]),
+	);
 	return `={{"in " + (${JSON.stringify(names)}[$parameter["${PROVIDER_PARAMETER}"]] ?? $parameter["${PROVIDER_PARAMETER}"])}}`;
 }
 
@@ -73,7 +81,11 @@ const GENERIC_ALIASES = ['helpdesk', 'ticket', 'support', 'chat'];
  * The node's codex (`CreateConversation.node.json`, which n8n reads beside the node for the node
  * panel's categories and search), written into dist by the build (gulpfile.js) from this.
  */
-export function codexFor(providers: readonly ProviderDefinition[], packageName: string, homepage: string) {
+export function codexFor(
+	providers: readonly ProviderDefinition[],
+	packageName: string,
+	homepage: string,
+) {
 	const page = homepage.replace(/#.*$/, '');
 	return {
 		node: `${packageName}.createConversation`,
@@ -81,7 +93,15 @@ export function codexFor(providers: readonly ProviderDefinition[], packageName: 
 		codexVersion: '1.0',
 		categories: ['Communication'],
 		subcategories: { Communication: ['Customer Support'] },
-		alias: [...new Set([...providers.flatMap((provider) => [provider.displayName, ...(provider.searchAliases ?? [])]), ...GENERIC_ALIASES])],
+		alias: [
+			...new Set([
+				...providers.flatMap((provider) => [
+					provider.displayName,
+					...(provider.searchAliases ?? []),
+				]),
+				...GENERIC_ALIASES,
+			]),
+		],
 		resources: {
 			credentialDocumentation: [{ url: `${page}#providers` }],
 			primaryDocumentation: [{ url: `${page}#readme` }],
@@ -92,6 +112,7 @@ export function codexFor(providers: readonly ProviderDefinition[], packageName: 
 /** The node's description line: what it does, with every provider's name. */
 export function nodeDescription(providers: readonly ProviderDefinition[]): string {
 	const names = providers.map((provider) => provider.displayName);
-	const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : names.join('');
+	const list =
+		names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : names.join('');
 	return `Opens a new conversation in a helpdesk or customer-messaging platform: ${list}. Creates one conversation per input item. Not idempotent: running it again creates another conversation.`;
 }

@@ -32,7 +32,8 @@ const MARKER_NAME = '.ensure-n8n-ok.json';
  */
 const NATIVE_MODULES = {
 	sqlite3: "const s=require('sqlite3');new s.Database(':memory:').close()",
-	'isolated-vm': "const ivm=require('isolated-vm');const i=new ivm.Isolate();i.compileScriptSync('1').runSync(i.createContextSync());i.dispose()",
+	'isolated-vm':
+		"const ivm=require('isolated-vm');const i=new ivm.Isolate();i.compileScriptSync('1').runSync(i.createContextSync());i.dispose()",
 };
 
 const HERE = __dirname;
@@ -71,10 +72,14 @@ function resolveNodeBin() {
 		if (!fs.existsSync(c)) continue;
 		const real = fs.realpathSync(c);
 		if (real === fs.realpathSync(process.execPath)) {
-			if (nodeMajor(process.version) >= 24) return { nodeBin: real, version: process.version, abi: process.versions.modules };
+			if (nodeMajor(process.version) >= 24)
+				return { nodeBin: real, version: process.version, abi: process.versions.modules };
 			continue;
 		}
-		const r = spawnSync(real, ['-p', 'process.version + " " + process.versions.modules'], { encoding: 'utf8', timeout: 30_000 });
+		const r = spawnSync(real, ['-p', 'process.version + " " + process.versions.modules'], {
+			encoding: 'utf8',
+			timeout: 30_000,
+		});
 		if (r.status !== 0) continue;
 		const [version, abi] = r.stdout.trim().split(' ');
 		if (nodeMajor(version) >= 24) return { nodeBin: real, version, abi };
@@ -117,7 +122,8 @@ async function ensureNodeHeaders(node, cacheDir, env, logFile) {
 	candidates.push(prefix);
 	const platformPkgs = path.join(prefix, 'node_modules');
 	if (fs.existsSync(platformPkgs)) {
-		for (const d of fs.readdirSync(platformPkgs)) if (/^node-[a-z0-9]+-[a-z0-9]+$/.test(d)) candidates.push(path.join(platformPkgs, d));
+		for (const d of fs.readdirSync(platformPkgs))
+			if (/^node-[a-z0-9]+-[a-z0-9]+$/.test(d)) candidates.push(path.join(platformPkgs, d));
 	}
 	const cached = path.join(cacheDir, '.node-headers', node.version);
 	candidates.push(cached);
@@ -128,18 +134,31 @@ async function ensureNodeHeaders(node, cacheDir, env, logFile) {
 	log(`fetching Node ${node.version} headers from the npm registry (${spec})...`);
 	const tmp = fs.mkdtempSync(path.join(cacheDir, '.node-headers-tmp-'));
 	try {
-		const packed = await run('npm', ['pack', spec, '--pack-destination', tmp, '--loglevel=error'], { cwd: tmp, env, timeoutMs: 10 * MIN, logFile, label: `npm pack ${spec}` });
+		const packed = await run('npm', ['pack', spec, '--pack-destination', tmp, '--loglevel=error'], {
+			cwd: tmp,
+			env,
+			timeoutMs: 10 * MIN,
+			logFile,
+			label: `npm pack ${spec}`,
+		});
 		const tgz = path.join(tmp, packed.out.trim().split('\n').pop().trim());
 		const out = path.join(tmp, 'x');
 		fs.mkdirSync(out);
-		await run('tar', ['-xzf', tgz, '-C', out, '--strip-components=1', 'package/include'], { cwd: tmp, env, timeoutMs: 5 * MIN, logFile, label: 'tar headers' });
+		await run('tar', ['-xzf', tgz, '-C', out, '--strip-components=1', 'package/include'], {
+			cwd: tmp,
+			env,
+			timeoutMs: 5 * MIN,
+			logFile,
+			label: 'tar headers',
+		});
 		fs.rmSync(cached, { recursive: true, force: true });
 		fs.mkdirSync(path.dirname(cached), { recursive: true });
 		fs.renameSync(out, cached);
 	} finally {
 		fs.rmSync(tmp, { recursive: true, force: true });
 	}
-	if (!hasHeaders(cached, node.version)) throw new Error(`ensure-n8n: ${spec} did not provide include/node headers for ${node.version}`);
+	if (!hasHeaders(cached, node.version))
+		throw new Error(`ensure-n8n: ${spec} did not provide include/node headers for ${node.version}`);
 	return cached;
 }
 
@@ -176,7 +195,12 @@ function markerValid(m, p, node) {
 /** Environment for npm / node-gyp children: our Node first on PATH, no inherited npm script state. */
 function childEnv(nodeBin) {
 	const env = {};
-	const keep = new Set(['npm_config_registry', 'npm_config_cache', 'npm_config_userconfig', 'npm_config_cafile']);
+	const keep = new Set([
+		'npm_config_registry',
+		'npm_config_cache',
+		'npm_config_userconfig',
+		'npm_config_cafile',
+	]);
 	for (const [k, v] of Object.entries(process.env)) {
 		if (/^npm_/i.test(k) && !keep.has(k.toLowerCase())) continue;
 		env[k] = v;
@@ -210,7 +234,10 @@ function run(cmd, args, { cwd, env, timeoutMs, logFile, label }) {
 				process.kill(-child.pid, 'SIGKILL');
 			} catch {}
 		}, timeoutMs);
-		const ticker = setInterval(() => log(`${label}: still running (${Math.round((Date.now() - started) / 1000)} s)`), 30_000);
+		const ticker = setInterval(
+			() => log(`${label}: still running (${Math.round((Date.now() - started) / 1000)} s)`),
+			30_000,
+		);
 		ticker.unref();
 		child.on('error', (err) => {
 			clearTimeout(timer);
@@ -221,8 +248,14 @@ function run(cmd, args, { cwd, env, timeoutMs, logFile, label }) {
 			clearTimeout(timer);
 			clearInterval(ticker);
 			if (code === 0 && !timedOut) return resolve({ out, ms: Date.now() - started });
-			const why = timedOut ? `timed out after ${timeoutMs / 1000} s` : `exited with ${code ?? signal}`;
-			reject(new Error(`ensure-n8n: ${label} ${why}. Full log: ${logFile}\n--- last lines ---\n${tail(out)}`));
+			const why = timedOut
+				? `timed out after ${timeoutMs / 1000} s`
+				: `exited with ${code ?? signal}`;
+			reject(
+				new Error(
+					`ensure-n8n: ${label} ${why}. Full log: ${logFile}\n--- last lines ---\n${tail(out)}`,
+				),
+			);
 		});
 	});
 }
@@ -234,7 +267,9 @@ function findNodeGyp(cacheDir) {
 	const which = spawnSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' });
 	if (which.status === 0 && which.stdout.trim()) {
 		const npmReal = fs.realpathSync(which.stdout.trim());
-		candidates.push(path.join(path.dirname(npmReal), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+		candidates.push(
+			path.join(path.dirname(npmReal), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+		);
 	}
 	for (const c of candidates) if (c && fs.existsSync(c)) return c;
 	throw new Error(`ensure-n8n: node-gyp not found (tried ${candidates.join(', ')})`);
@@ -260,7 +295,10 @@ async function acquireLock(lockDir) {
 	for (;;) {
 		try {
 			fs.mkdirSync(lockDir);
-			fs.writeFileSync(path.join(lockDir, 'owner.json'), JSON.stringify({ pid: process.pid, host: os.hostname(), at: Date.now() }));
+			fs.writeFileSync(
+				path.join(lockDir, 'owner.json'),
+				JSON.stringify({ pid: process.pid, host: os.hostname(), at: Date.now() }),
+			);
 			return () => fs.rmSync(lockDir, { recursive: true, force: true });
 		} catch (e) {
 			if (e.code !== 'EEXIST') throw e;
@@ -282,7 +320,9 @@ async function acquireLock(lockDir) {
 			continue;
 		}
 		if (!announced) {
-			log(`another process${owner ? ` (pid ${owner.pid})` : ''} is installing n8n; waiting for it...`);
+			log(
+				`another process${owner ? ` (pid ${owner.pid})` : ''} is installing n8n; waiting for it...`,
+			);
 			announced = true;
 		}
 		if (Date.now() > deadline) throw new Error(`ensure-n8n: gave up waiting for lock ${lockDir}`);
@@ -299,7 +339,13 @@ async function ensureN8n(opts = {}) {
 	const cacheDir = path.resolve(opts.cacheDir || defaultCacheDir());
 	const node = resolveNodeBin();
 	const p = paths(cacheDir);
-	const result = (fresh) => ({ n8nBin: p.n8nBin, nodeBin: node.nodeBin, cacheDir, n8nVersion: N8N_VERSION, fresh });
+	const result = (fresh) => ({
+		n8nBin: p.n8nBin,
+		nodeBin: node.nodeBin,
+		cacheDir,
+		n8nVersion: N8N_VERSION,
+		fresh,
+	});
 
 	if (!opts.force && markerValid(readMarker(p), p, node)) return result(false);
 
@@ -315,11 +361,15 @@ async function ensureN8n(opts = {}) {
 		const t0 = Date.now();
 		fs.mkdirSync(cacheDir, { recursive: true });
 		fs.rmSync(p.marker, { force: true });
-		fs.writeFileSync(p.logFile, `ensure-n8n ${new Date().toISOString()} node ${node.version} (${node.nodeBin})\n`);
+		fs.writeFileSync(
+			p.logFile,
+			`ensure-n8n ${new Date().toISOString()} node ${node.version} (${node.nodeBin})\n`,
+		);
 		const pkg = {
 			name: 'n8n-runtime-cache',
 			private: true,
-			description: 'Cache of a pinned n8n, made by n8n-nodes-create-conversation/scripts/n8n/ensure-n8n.cjs',
+			description:
+				'Cache of a pinned n8n, made by n8n-nodes-create-conversation/scripts/n8n/ensure-n8n.cjs',
 			dependencies: { n8n: N8N_VERSION },
 			overrides: { linkedom: LINKEDOM_OVERRIDE },
 		};
@@ -327,17 +377,42 @@ async function ensureN8n(opts = {}) {
 		const env = childEnv(node.nodeBin);
 
 		log(`installing n8n@${N8N_VERSION} into ${cacheDir} (first time: several minutes, ~3 GB)...`);
-		const npmArgs = ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', '--prefix', cacheDir];
-		const inst = await run('npm', npmArgs, { cwd: cacheDir, env, timeoutMs: INSTALL_TIMEOUT_MS, logFile: p.logFile, label: 'npm install' });
+		const npmArgs = [
+			'install',
+			'--ignore-scripts',
+			'--no-audit',
+			'--no-fund',
+			'--loglevel=error',
+			'--prefix',
+			cacheDir,
+		];
+		const inst = await run('npm', npmArgs, {
+			cwd: cacheDir,
+			env,
+			timeoutMs: INSTALL_TIMEOUT_MS,
+			logFile: p.logFile,
+			label: 'npm install',
+		});
 		log(`npm install done in ${Math.round(inst.ms / 1000)} s`);
 
-		if (!fs.existsSync(p.n8nBin)) throw new Error(`ensure-n8n: npm install finished but ${p.n8nBin} is missing. Log: ${p.logFile}`);
+		if (!fs.existsSync(p.n8nBin))
+			throw new Error(
+				`ensure-n8n: npm install finished but ${p.n8nBin} is missing. Log: ${p.logFile}`,
+			);
 
 		let nodeDir = null;
 		for (const [mod, check] of Object.entries(NATIVE_MODULES)) {
 			const dir = path.join(p.nm, mod);
-			if (!fs.existsSync(dir)) throw new Error(`ensure-n8n: ${mod} is missing from ${p.nm}. Log: ${p.logFile}`);
-			const loadCheck = () => run(node.nodeBin, ['-e', check], { cwd: cacheDir, env, timeoutMs: 60_000, logFile: p.logFile, label: `${mod} load check` });
+			if (!fs.existsSync(dir))
+				throw new Error(`ensure-n8n: ${mod} is missing from ${p.nm}. Log: ${p.logFile}`);
+			const loadCheck = () =>
+				run(node.nodeBin, ['-e', check], {
+					cwd: cacheDir,
+					env,
+					timeoutMs: 60_000,
+					logFile: p.logFile,
+					label: `${mod} load check`,
+				});
 			if (mod !== 'sqlite3') {
 				try {
 					await loadCheck();
@@ -348,24 +423,55 @@ async function ensureN8n(opts = {}) {
 			nodeDir ??= await ensureNodeHeaders(node, cacheDir, env, p.logFile);
 			const gyp = findNodeGyp(cacheDir);
 			log(`building ${mod} from source against ${nodeDir} (node ${node.version})...`);
-			const build = await run(node.nodeBin, [gyp, 'rebuild', '--release', `--nodedir=${nodeDir}`, `--jobs=${Math.max(1, os.cpus().length)}`], {
-				cwd: dir,
-				env: { ...env, npm_config_nodedir: nodeDir },
-				timeoutMs: BUILD_TIMEOUT_MS,
-				logFile: p.logFile,
-				label: `node-gyp rebuild ${mod}`,
-			});
+			const build = await run(
+				node.nodeBin,
+				[
+					gyp,
+					'rebuild',
+					'--release',
+					`--nodedir=${nodeDir}`,
+					`--jobs=${Math.max(1, os.cpus().length)}`,
+				],
+				{
+					cwd: dir,
+					env: { ...env, npm_config_nodedir: nodeDir },
+					timeoutMs: BUILD_TIMEOUT_MS,
+					logFile: p.logFile,
+					label: `node-gyp rebuild ${mod}`,
+				},
+			);
 			log(`${mod} built in ${Math.round(build.ms / 1000)} s`);
 			await loadCheck();
 		}
 
-		const ver = await run(node.nodeBin, [p.n8nBin, '--version'], { cwd: cacheDir, env, timeoutMs: 2 * MIN, logFile: p.logFile, label: 'n8n --version' });
+		const ver = await run(node.nodeBin, [p.n8nBin, '--version'], {
+			cwd: cacheDir,
+			env,
+			timeoutMs: 2 * MIN,
+			logFile: p.logFile,
+			label: 'n8n --version',
+		});
 		const printed = ver.out.trim().split('\n').pop().trim();
-		if (printed !== N8N_VERSION) throw new Error(`ensure-n8n: n8n --version printed "${tail(ver.out, 5)}", expected ${N8N_VERSION}. Log: ${p.logFile}`);
+		if (printed !== N8N_VERSION)
+			throw new Error(
+				`ensure-n8n: n8n --version printed "${tail(ver.out, 5)}", expected ${N8N_VERSION}. Log: ${p.logFile}`,
+			);
 
 		fs.writeFileSync(
 			p.marker,
-			JSON.stringify({ n8nVersion: N8N_VERSION, recipe: RECIPE_VERSION, nodeVersion: node.version, nodeAbi: node.abi, nodeBin: node.nodeBin, at: new Date().toISOString(), seconds: Math.round((Date.now() - t0) / 1000) }, null, 2) + '\n',
+			JSON.stringify(
+				{
+					n8nVersion: N8N_VERSION,
+					recipe: RECIPE_VERSION,
+					nodeVersion: node.version,
+					nodeAbi: node.abi,
+					nodeBin: node.nodeBin,
+					at: new Date().toISOString(),
+					seconds: Math.round((Date.now() - t0) / 1000),
+				},
+				null,
+				2,
+			) + '\n',
 		);
 		log(`n8n ${N8N_VERSION} ready in ${Math.round((Date.now() - t0) / 1000)} s`);
 		return result(true);
@@ -380,7 +486,9 @@ async function ensureN8n(opts = {}) {
 function main(argv = process.argv.slice(2)) {
 	return ensureN8n({ force: argv.includes('--force') }).then(
 		(r) => {
-			process.stdout.write((argv.includes('--json') ? JSON.stringify(r, null, 2) : r.n8nBin) + '\n');
+			process.stdout.write(
+				(argv.includes('--json') ? JSON.stringify(r, null, 2) : r.n8nBin) + '\n',
+			);
 		},
 		(err) => {
 			process.stderr.write(`${err.message}\n`);
@@ -389,6 +497,14 @@ function main(argv = process.argv.slice(2)) {
 	);
 }
 
-module.exports = { N8N_VERSION, LINKEDOM_OVERRIDE, defaultCacheDir, resolveNodeBin, ensureNodeHeaders, ensureN8n, main };
+module.exports = {
+	N8N_VERSION,
+	LINKEDOM_OVERRIDE,
+	defaultCacheDir,
+	resolveNodeBin,
+	ensureNodeHeaders,
+	ensureN8n,
+	main,
+};
 
 if (require.main === module) main();

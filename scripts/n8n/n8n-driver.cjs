@@ -129,7 +129,11 @@ function sleep(ms) {
 }
 
 function tail(text, lines = 60) {
-	return String(text ?? '').trimEnd().split('\n').slice(-lines).join('\n');
+	return String(text ?? '')
+		.trimEnd()
+		.split('\n')
+		.slice(-lines)
+		.join('\n');
 }
 
 function tmpFile(dir, name) {
@@ -148,7 +152,12 @@ function newId() {
 /** Environment for npm children: without the npm_* state an enclosing `npm run` exports. */
 function npmEnv(nodeBin) {
 	const env = {};
-	const keep = new Set(['npm_config_registry', 'npm_config_cache', 'npm_config_userconfig', 'npm_config_cafile']);
+	const keep = new Set([
+		'npm_config_registry',
+		'npm_config_cache',
+		'npm_config_userconfig',
+		'npm_config_cafile',
+	]);
 	for (const [k, v] of Object.entries(process.env)) {
 		if (/^npm_/i.test(k) && !keep.has(k.toLowerCase())) continue;
 		env[k] = v;
@@ -169,7 +178,14 @@ function npmEnv(nodeBin) {
 function runProcess(cmd, args, { cwd, env, timeoutMs = DEFAULT_CLI_TIMEOUT_MS, input } = {}) {
 	return new Promise((resolve, reject) => {
 		const started = Date.now();
-		const child = track(spawn(cmd, args, { cwd, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], detached: true }));
+		const child = track(
+			spawn(cmd, args, {
+				cwd,
+				env,
+				stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+				detached: true,
+			}),
+		);
 		let stdout = '';
 		let stderr = '';
 		child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
@@ -218,7 +234,11 @@ function n8nEnv(userFolder, extra = {}) {
 	for (const k of Object.keys(env)) {
 		if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$)/.test(k)) delete env[k];
 	}
-	const key = crypto.createHash('sha256').update(`n8n-driver:${path.resolve(userFolder)}`).digest('hex').slice(0, 32);
+	const key = crypto
+		.createHash('sha256')
+		.update(`n8n-driver:${path.resolve(userFolder)}`)
+		.digest('hex')
+		.slice(0, 32);
 	Object.assign(env, {
 		N8N_USER_FOLDER: path.resolve(userFolder),
 		N8N_ENCRYPTION_KEY: key,
@@ -247,7 +267,15 @@ function n8nEnv(userFolder, extra = {}) {
 		NO_PROXY: '127.0.0.1,localhost,::1',
 		no_proxy: '127.0.0.1,localhost,::1',
 	});
-	for (const k of ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'all_proxy']) delete env[k];
+	for (const k of [
+		'HTTP_PROXY',
+		'HTTPS_PROXY',
+		'ALL_PROXY',
+		'http_proxy',
+		'https_proxy',
+		'all_proxy',
+	])
+		delete env[k];
 	for (const [k, v] of Object.entries(extra)) {
 		if (v === undefined) delete env[k];
 		else env[k] = String(v);
@@ -274,12 +302,20 @@ async function runN8n(env, args, { timeoutMs = DEFAULT_CLI_TIMEOUT_MS } = {}) {
 	const { n8nBin, nodeBin } = await ensureN8n();
 	const e = { ...env, PATH: `${path.dirname(nodeBin)}${path.delimiter}${env.PATH || ''}` };
 	if (!e.N8N_RUNNERS_BROKER_PORT) e.N8N_RUNNERS_BROKER_PORT = String(await getFreePort());
-	return await runProcess(nodeBin, [n8nBin, ...args], { cwd: env.N8N_USER_FOLDER, env: e, timeoutMs });
+	return await runProcess(nodeBin, [n8nBin, ...args], {
+		cwd: env.N8N_USER_FOLDER,
+		env: e,
+		timeoutMs,
+	});
 }
 
 function cliError(what, r) {
-	const why = r.timedOut ? `timed out after ${Math.round(r.ms / 1000)} s` : `exited with ${r.code ?? r.signal}`;
-	const err = new Error(`n8n ${what} ${why}\n--- stdout (tail) ---\n${tail(r.stdout)}\n--- stderr (tail) ---\n${tail(r.stderr)}`);
+	const why = r.timedOut
+		? `timed out after ${Math.round(r.ms / 1000)} s`
+		: `exited with ${r.code ?? r.signal}`;
+	const err = new Error(
+		`n8n ${what} ${why}\n--- stdout (tail) ---\n${tail(r.stdout)}\n--- stderr (tail) ---\n${tail(r.stderr)}`,
+	);
 	err.result = r;
 	return err;
 }
@@ -310,12 +346,20 @@ async function runN8nOk(env, args, what, opts) {
 async function installCommunityPackage(userFolder, tarballPath, { timeoutMs = 5 * 60 * SEC } = {}) {
 	const tgz = path.resolve(tarballPath);
 	if (!fs.existsSync(tgz)) throw new Error(`installCommunityPackage: no such tarball ${tgz}`);
-	const pj = spawnSync('tar', ['-xzOf', tgz, 'package/package.json'], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
-	if (pj.status !== 0) throw new Error(`installCommunityPackage: cannot read package/package.json from ${tgz}: ${pj.stderr}`);
+	const pj = spawnSync('tar', ['-xzOf', tgz, 'package/package.json'], {
+		encoding: 'utf8',
+		maxBuffer: 16 * 1024 * 1024,
+	});
+	if (pj.status !== 0)
+		throw new Error(
+			`installCommunityPackage: cannot read package/package.json from ${tgz}: ${pj.stderr}`,
+		);
 	const manifest = JSON.parse(pj.stdout);
 	const packageName = manifest.name;
 	if (!/^(@[a-z0-9][a-z0-9\-._]*\/)?n8n-nodes-[a-z0-9\-._]*$/.test(packageName)) {
-		throw new Error(`installCommunityPackage: n8n only loads packages named n8n-nodes-* or @scope/n8n-nodes-*, got "${packageName}"`);
+		throw new Error(
+			`installCommunityPackage: n8n only loads packages named n8n-nodes-* or @scope/n8n-nodes-*, got "${packageName}"`,
+		);
 	}
 	const nodesDir = path.join(path.resolve(userFolder), '.n8n', 'nodes');
 	const packageDir = path.join(nodesDir, 'node_modules', ...packageName.split('/'));
@@ -332,21 +376,35 @@ async function installCommunityPackage(userFolder, tarballPath, { timeoutMs = 5 
 
 	fs.rmSync(packageDir, { recursive: true, force: true });
 	fs.mkdirSync(packageDir, { recursive: true });
-	const untar = spawnSync('tar', ['-xzf', tgz, '-C', packageDir, '--strip-components=1'], { encoding: 'utf8' });
+	const untar = spawnSync('tar', ['-xzf', tgz, '-C', packageDir, '--strip-components=1'], {
+		encoding: 'utf8',
+	});
 	if (untar.status !== 0) throw new Error(`installCommunityPackage: tar failed: ${untar.stderr}`);
 
 	const pkgJsonPath = path.join(packageDir, 'package.json');
-	const { devDependencies, peerDependencies, optionalDependencies, ...stripped } = JSON.parse(fs.readFileSync(pkgJsonPath, 'utf8'));
+	const { devDependencies, peerDependencies, optionalDependencies, ...stripped } = JSON.parse(
+		fs.readFileSync(pkgJsonPath, 'utf8'),
+	);
 	fs.writeFileSync(pkgJsonPath, JSON.stringify(stripped, null, 2), 'utf8');
 
 	const { nodeBin } = await ensureN8n();
 	const r = await runProcess(
 		'npm',
-		['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false'],
+		[
+			'install',
+			'--audit=false',
+			'--fund=false',
+			'--bin-links=false',
+			'--install-strategy=shallow',
+			'--ignore-scripts=true',
+			'--package-lock=false',
+		],
 		{ cwd: packageDir, env: npmEnv(nodeBin), timeoutMs },
 	);
 	if (r.code !== 0 || r.timedOut) {
-		throw new Error(`installCommunityPackage: npm install in ${packageDir} failed (${r.timedOut ? 'timeout' : `exit ${r.code}`})\n${tail(r.stdout, 20)}\n${tail(r.stderr, 40)}`);
+		throw new Error(
+			`installCommunityPackage: npm install in ${packageDir} failed (${r.timedOut ? 'timeout' : `exit ${r.code}`})\n${tail(r.stdout, 20)}\n${tail(r.stderr, 40)}`,
+		);
 	}
 
 	ledger.dependencies[packageName] = stripped.version;
@@ -412,7 +470,9 @@ async function importWorkflow(env, workflowJson, opts = {}) {
  * parses and looks like a run (has data.resultData).
  */
 function extractRunData(stdout) {
-	const lines = String(stdout).split(/\r?\n/).map((l) => l.replace(/\x1b\[[0-9;]*m/g, ''));
+	const lines = String(stdout)
+		.split(/\r?\n/)
+		.map((l) => l.replace(/\x1b\[[0-9;]*m/g, ''));
 	const opens = [];
 	const closes = [];
 	lines.forEach((l, i) => {
@@ -500,7 +560,8 @@ async function exportNodes(env, opts = {}) {
 			try {
 				return JSON.parse(fs.readFileSync(file, 'utf8'));
 			} catch (e) {
-				if (Date.now() > deadline) throw new Error(`export:nodes: could not read ${file}: ${e.message}`);
+				if (Date.now() > deadline)
+					throw new Error(`export:nodes: could not read ${file}: ${e.message}`);
 				await sleep(100);
 			}
 		}
@@ -513,7 +574,8 @@ async function exportNodes(env, opts = {}) {
 
 function httpRequest({ port, method, urlPath, headers = {}, body, timeoutMs = 30 * SEC }) {
 	return new Promise((resolve, reject) => {
-		const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+		const payload =
+			body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
 		const req = http.request(
 			{
 				host: '127.0.0.1',
@@ -522,7 +584,9 @@ function httpRequest({ port, method, urlPath, headers = {}, body, timeoutMs = 30
 				path: urlPath,
 				headers: {
 					accept: 'application/json',
-					...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+					...(payload !== undefined
+						? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+						: {}),
 					...headers,
 				},
 				timeout: timeoutMs,
@@ -540,7 +604,9 @@ function httpRequest({ port, method, urlPath, headers = {}, body, timeoutMs = 30
 				});
 			},
 		);
-		req.on('timeout', () => req.destroy(new Error(`${method} ${urlPath}: no answer in ${timeoutMs} ms`)));
+		req.on('timeout', () =>
+			req.destroy(new Error(`${method} ${urlPath}: no answer in ${timeoutMs} ms`)),
+		);
 		req.on('error', reject);
 		if (payload !== undefined) req.write(payload);
 		req.end();
@@ -570,7 +636,14 @@ async function startN8n(env, { port, timeoutMs = DEFAULT_START_TIMEOUT_MS, owner
 	};
 	if (!e.N8N_RUNNERS_BROKER_PORT) e.N8N_RUNNERS_BROKER_PORT = String(await getFreePort());
 
-	const child = track(spawn(nodeBin, [n8nBin, 'start'], { cwd: env.N8N_USER_FOLDER, env: e, stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
+	const child = track(
+		spawn(nodeBin, [n8nBin, 'start'], {
+			cwd: env.N8N_USER_FOLDER,
+			env: e,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		}),
+	);
 	let output = '';
 	const append = (d) => {
 		output += d;
@@ -579,7 +652,9 @@ async function startN8n(env, { port, timeoutMs = DEFAULT_START_TIMEOUT_MS, owner
 	child.stdout.setEncoding('utf8').on('data', append);
 	child.stderr.setEncoding('utf8').on('data', append);
 	let exited = null;
-	const exitPromise = new Promise((resolve) => child.once('exit', (code, signal) => resolve((exited = { code, signal }))));
+	const exitPromise = new Promise((resolve) =>
+		child.once('exit', (code, signal) => resolve((exited = { code, signal }))),
+	);
 
 	const stop = async () => {
 		if (exited) return;
@@ -601,7 +676,12 @@ async function startN8n(env, { port, timeoutMs = DEFAULT_START_TIMEOUT_MS, owner
 		if (exited) return await fail(`n8n exited early (${exited.code ?? exited.signal})`);
 		if (Date.now() > deadline) return await fail(`not ready within ${timeoutMs / 1000} s`);
 		try {
-			const r = await httpRequest({ port: p, method: 'GET', urlPath: '/healthz/readiness', timeoutMs: 2 * SEC });
+			const r = await httpRequest({
+				port: p,
+				method: 'GET',
+				urlPath: '/healthz/readiness',
+				timeoutMs: 2 * SEC,
+			});
 			if (r.status === 200) break;
 		} catch {}
 		await sleep(250);
@@ -610,21 +690,41 @@ async function startN8n(env, { port, timeoutMs = DEFAULT_START_TIMEOUT_MS, owner
 	const browserId = crypto.randomUUID(); // n8n binds the auth cookie to this header
 	let cookie = '';
 	const rest = async (method, urlPath, body) => {
-		const full = urlPath.startsWith('/rest/') || urlPath.startsWith('/api/') || urlPath.startsWith('/healthz') ? urlPath : `/rest${urlPath.startsWith('/') ? '' : '/'}${urlPath}`;
-		const r = await httpRequest({ port: p, method: method.toUpperCase(), urlPath: full, body, headers: { 'browser-id': browserId, ...(cookie ? { cookie } : {}) } });
+		const full =
+			urlPath.startsWith('/rest/') || urlPath.startsWith('/api/') || urlPath.startsWith('/healthz')
+				? urlPath
+				: `/rest${urlPath.startsWith('/') ? '' : '/'}${urlPath}`;
+		const r = await httpRequest({
+			port: p,
+			method: method.toUpperCase(),
+			urlPath: full,
+			body,
+			headers: { 'browser-id': browserId, ...(cookie ? { cookie } : {}) },
+		});
 		const setCookie = r.headers['set-cookie'];
 		if (setCookie) {
 			const auth = setCookie.map((c) => c.split(';')[0]).find((c) => c.startsWith('n8n-auth='));
 			if (auth) cookie = auth;
 		}
-		return { status: r.status, ok: r.status >= 200 && r.status < 300, data: r.body?.data, body: r.body, text: r.text, headers: r.headers };
+		return {
+			status: r.status,
+			ok: r.status >= 200 && r.status < 300,
+			data: r.body?.data,
+			body: r.body,
+			text: r.text,
+			headers: r.headers,
+		};
 	};
 
 	try {
 		const setup = await rest('POST', '/rest/owner/setup', owner);
-		if (!setup.ok && !/already/i.test(setup.text)) return await fail(`owner setup failed: ${setup.status} ${setup.text}`);
+		if (!setup.ok && !/already/i.test(setup.text))
+			return await fail(`owner setup failed: ${setup.status} ${setup.text}`);
 		cookie = '';
-		const login = await rest('POST', '/rest/login', { emailOrLdapLoginId: owner.email, password: owner.password });
+		const login = await rest('POST', '/rest/login', {
+			emailOrLdapLoginId: owner.email,
+			password: owner.password,
+		});
 		if (!login.ok || !cookie) return await fail(`login failed: ${login.status} ${login.text}`);
 	} catch (err) {
 		return await fail(`REST setup failed: ${err.message}`);
@@ -659,18 +759,63 @@ async function testCredential(client, credential, { save = true, keep = false } 
 	let id = credential.id ?? '';
 	let created = false;
 	if (!id && save) {
-		const c = await client.rest('POST', '/rest/credentials', { name, type: credential.type, data: credential.data });
-		if (!c.ok) throw new Error(`testCredential: creating the credential failed: ${c.status} ${c.text}`);
+		const c = await client.rest('POST', '/rest/credentials', {
+			name,
+			type: credential.type,
+			data: credential.data,
+		});
+		if (!c.ok)
+			throw new Error(`testCredential: creating the credential failed: ${c.status} ${c.text}`);
 		id = c.data.id;
 		created = true;
 	}
 	try {
-		const r = await client.rest('POST', '/rest/credentials/test', { credentials: { id, name, type: credential.type, data: credential.data } });
-		if (!r.ok) return { status: 'Error', message: `HTTP ${r.status}: ${r.body?.message ?? r.text}`, httpStatus: r.status, raw: r.body };
-		return { status: r.data?.status, message: r.data?.message, httpStatus: r.status, raw: r.data, id };
+		const r = await client.rest('POST', '/rest/credentials/test', {
+			credentials: { id, name, type: credential.type, data: credential.data },
+		});
+		if (!r.ok)
+			return {
+				status: 'Error',
+				message: `HTTP ${r.status}: ${r.body?.message ?? r.text}`,
+				httpStatus: r.status,
+				raw: r.body,
+			};
+		return {
+			status: r.data?.status,
+			message: r.data?.message,
+			httpStatus: r.status,
+			raw: r.data,
+			id,
+		};
 	} finally {
 		if (created && !keep) await client.rest('DELETE', `/rest/credentials/${id}`).catch(() => {});
 	}
 }
 
-module.exports = { DEFAULT_CLI_TIMEOUT_MS, DEFAULT_START_TIMEOUT_MS, OWNER, killAll, track, killGroup, httpRequest, getFreePort, newId, runProcess, createUserFolder, removeUserFolder, n8nEnv, buildEnv, runN8n, installCommunityPackage, importCredentials, importWorkflow, extractRunData, executeWorkflow, nodeItems, nodeError, exportNodes, startN8n, testCredential };
+module.exports = {
+	DEFAULT_CLI_TIMEOUT_MS,
+	DEFAULT_START_TIMEOUT_MS,
+	OWNER,
+	killAll,
+	track,
+	killGroup,
+	httpRequest,
+	getFreePort,
+	newId,
+	runProcess,
+	createUserFolder,
+	removeUserFolder,
+	n8nEnv,
+	buildEnv,
+	runN8n,
+	installCommunityPackage,
+	importCredentials,
+	importWorkflow,
+	extractRunData,
+	executeWorkflow,
+	nodeItems,
+	nodeError,
+	exportNodes,
+	startN8n,
+	testCredential,
+};

@@ -50,7 +50,11 @@ function sleep(ms) {
 }
 
 function tail(text, lines = 60) {
-	return String(text ?? '').trimEnd().split('\n').slice(-lines).join('\n');
+	return String(text ?? '')
+		.trimEnd()
+		.split('\n')
+		.slice(-lines)
+		.join('\n');
 }
 
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
@@ -113,7 +117,8 @@ async function getFreePorts(count) {
 	const ports = new Set();
 	let tries = 0;
 	while (ports.size < count) {
-		if (++tries > count * 20) throw new Error(`getFreePorts: could not find ${count} distinct free ports`);
+		if (++tries > count * 20)
+			throw new Error(`getFreePorts: could not find ${count} distinct free ports`);
 		ports.add(await driver.getFreePort());
 	}
 	return [...ports];
@@ -155,7 +160,15 @@ function spawnService(cmd, args, { cwd, env, name, track = true }) {
 			process.kill(-child.pid, 'SIGKILL'); // leftovers in the group; ESRCH when it is empty
 		} catch {}
 	};
-	return { name, child, pid: child.pid, logs: () => output, exited: () => exited, exitPromise, stop };
+	return {
+		name,
+		child,
+		pid: child.pid,
+		logs: () => output,
+		exited: () => exited,
+		exitPromise,
+		stop,
+	};
 }
 
 /** Polls `probe()` until it returns true; fails early when the service process has exited. */
@@ -163,11 +176,17 @@ async function waitUntil(service, probe, { timeoutMs, what }) {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const ex = service.exited();
-		if (ex) throw new Error(`${what}: process exited early (${ex.error ? ex.error.message : (ex.code ?? ex.signal)})\n--- output (tail) ---\n${tail(service.logs(), 40)}`);
+		if (ex)
+			throw new Error(
+				`${what}: process exited early (${ex.error ? ex.error.message : (ex.code ?? ex.signal)})\n--- output (tail) ---\n${tail(service.logs(), 40)}`,
+			);
 		try {
 			if (await probe()) return;
 		} catch {}
-		if (Date.now() > deadline) throw new Error(`${what}: not ready within ${Math.round(timeoutMs / SEC)} s\n--- output (tail) ---\n${tail(service.logs(), 40)}`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`${what}: not ready within ${Math.round(timeoutMs / SEC)} s\n--- output (tail) ---\n${tail(service.logs(), 40)}`,
+			);
 		await sleep(150);
 	}
 }
@@ -175,7 +194,15 @@ async function waitUntil(service, probe, { timeoutMs, what }) {
 // ---------------------------------------------------------------- apt
 
 function findExecutable(name, extraDirs = []) {
-	const dirs = [...extraDirs, ...String(process.env.PATH || '').split(path.delimiter), '/usr/bin', '/usr/sbin', '/usr/local/bin', '/bin', '/sbin'];
+	const dirs = [
+		...extraDirs,
+		...String(process.env.PATH || '').split(path.delimiter),
+		'/usr/bin',
+		'/usr/sbin',
+		'/usr/local/bin',
+		'/bin',
+		'/sbin',
+	];
 	for (const d of dirs) {
 		if (!d) continue;
 		const p = path.join(d, name);
@@ -200,38 +227,74 @@ let aptQueue = Promise.resolve(); // one apt-get at a time from this process (dp
  */
 function aptInstall(packages) {
 	const run = async () => {
-		if (!isRoot()) throw new Error(`apt-get install ${packages.join(' ')}: needs root; install the package(s) yourself (sudo apt-get install -y ${packages.join(' ')})`);
-		if (!findExecutable('apt-get')) throw new Error(`apt-get not found; install ${packages.join(' ')} by other means`);
-		const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive', NEEDRESTART_MODE: 'a', LC_ALL: 'C' };
+		if (!isRoot())
+			throw new Error(
+				`apt-get install ${packages.join(' ')}: needs root; install the package(s) yourself (sudo apt-get install -y ${packages.join(' ')})`,
+			);
+		if (!findExecutable('apt-get'))
+			throw new Error(`apt-get not found; install ${packages.join(' ')} by other means`);
+		const env = {
+			...process.env,
+			DEBIAN_FRONTEND: 'noninteractive',
+			NEEDRESTART_MODE: 'a',
+			LC_ALL: 'C',
+		};
 		// Lock::Timeout: another process (a parallel test file, a human) may hold the dpkg lock.
-		const aptArgs = (cmd) => ['-o', 'DPkg::Lock::Timeout=600', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', ...cmd];
+		const aptArgs = (cmd) => [
+			'-o',
+			'DPkg::Lock::Timeout=600',
+			'-o',
+			'Dpkg::Options::=--force-confdef',
+			'-o',
+			'Dpkg::Options::=--force-confold',
+			...cmd,
+		];
 		const policy = '/usr/sbin/policy-rc.d';
 		let placedPolicy = false;
 		if (!fs.existsSync(policy)) {
-			fs.writeFileSync(policy, '#!/bin/sh\n# temporary, written by scripts/n8n/queue-mode.cjs: do not start services during apt-get install\nexit 101\n', { mode: 0o755 });
+			fs.writeFileSync(
+				policy,
+				'#!/bin/sh\n# temporary, written by scripts/n8n/queue-mode.cjs: do not start services during apt-get install\nexit 101\n',
+				{ mode: 0o755 },
+			);
 			placedPolicy = true;
 		}
 		try {
-			const lockBusy = /Could not get lock|Unable to acquire the dpkg|Unable to lock|is another process using it/i;
+			const lockBusy =
+				/Could not get lock|Unable to acquire the dpkg|Unable to lock|is another process using it/i;
 			// DPkg::Lock::Timeout covers dpkg's frontend lock; the lists/archives locks fail at once, so a
 			// parallel caller (another test file installing the same package) is retried here.
 			const install = async () => {
 				for (let attempt = 1; ; attempt++) {
-					const r = await driver.runProcess('apt-get', aptArgs(['install', '-y', '--no-install-recommends', ...packages]), { env, timeoutMs: APT_TIMEOUT_MS });
+					const r = await driver.runProcess(
+						'apt-get',
+						aptArgs(['install', '-y', '--no-install-recommends', ...packages]),
+						{ env, timeoutMs: APT_TIMEOUT_MS },
+					);
 					if (r.code === 0 || attempt >= 60 || !lockBusy.test(r.stdout + r.stderr)) return r;
 					await sleep(5 * SEC);
 				}
 			};
 			log(`apt-get install -y ${packages.join(' ')}`);
 			let r = await install();
-			const missingLists = /Unable to locate package|has no installation candidate|Failed to fetch|404\s+Not Found|is not available/i;
+			const missingLists =
+				/Unable to locate package|has no installation candidate|Failed to fetch|404\s+Not Found|is not available/i;
 			if (r.code !== 0 && missingLists.test(r.stdout + r.stderr)) {
 				log('package lists missing or stale: apt-get update');
-				const u = await driver.runProcess('apt-get', aptArgs(['update']), { env, timeoutMs: APT_TIMEOUT_MS });
-				if (u.code !== 0) throw new Error(`apt-get update failed (${u.timedOut ? 'timeout' : `exit ${u.code}`})\n${tail(u.stdout, 20)}\n${tail(u.stderr, 20)}`);
+				const u = await driver.runProcess('apt-get', aptArgs(['update']), {
+					env,
+					timeoutMs: APT_TIMEOUT_MS,
+				});
+				if (u.code !== 0)
+					throw new Error(
+						`apt-get update failed (${u.timedOut ? 'timeout' : `exit ${u.code}`})\n${tail(u.stdout, 20)}\n${tail(u.stderr, 20)}`,
+					);
 				r = await install();
 			}
-			if (r.code !== 0) throw new Error(`apt-get install ${packages.join(' ')} failed (${r.timedOut ? 'timeout' : `exit ${r.code}`})\n${tail(r.stdout, 30)}\n${tail(r.stderr, 30)}`);
+			if (r.code !== 0)
+				throw new Error(
+					`apt-get install ${packages.join(' ')} failed (${r.timedOut ? 'timeout' : `exit ${r.code}`})\n${tail(r.stdout, 30)}\n${tail(r.stderr, 30)}`,
+				);
 			log(`apt-get install done in ${(r.ms / SEC).toFixed(1)} s`);
 		} finally {
 			if (placedPolicy) fs.rmSync(policy, { force: true });
@@ -254,7 +317,10 @@ function ensureRedis() {
 			if (bin) return bin;
 			await aptInstall(['redis-server']);
 			bin = findExecutable('redis-server');
-			if (!bin) throw new Error('ensureRedis: redis-server still not found after apt-get install redis-server');
+			if (!bin)
+				throw new Error(
+					'ensureRedis: redis-server still not found after apt-get install redis-server',
+				);
 			return bin;
 		})();
 		redisPathPromise.catch(() => (redisPathPromise = null)); // let a later call retry
@@ -318,7 +384,8 @@ function respParse(buf, offset = 0) {
  * redisCommand(port, 'PING') -> 'PONG'; errors resolve as { error } (e.g. LOADING while starting).
  */
 function redisCommand(port, ...args) {
-	const opts = typeof args[args.length - 1] === 'object' && args[args.length - 1] !== null ? args.pop() : {};
+	const opts =
+		typeof args[args.length - 1] === 'object' && args[args.length - 1] !== null ? args.pop() : {};
 	const { host = '127.0.0.1', timeoutMs = 5 * SEC } = opts;
 	return new Promise((resolve, reject) => {
 		const sock = net.connect({ host, port });
@@ -328,7 +395,9 @@ function redisCommand(port, ...args) {
 			if (err) reject(err);
 			else resolve(value);
 		};
-		sock.setTimeout(timeoutMs, () => done(new Error(`redis ${args[0]}: no reply in ${timeoutMs} ms`)));
+		sock.setTimeout(timeoutMs, () =>
+			done(new Error(`redis ${args[0]}: no reply in ${timeoutMs} ms`)),
+		);
 		sock.on('error', (err) => done(err));
 		sock.on('connect', () => sock.write(respEncode(args)));
 		sock.on('data', (d) => {
@@ -340,7 +409,9 @@ function redisCommand(port, ...args) {
 				done(err);
 			}
 		});
-		sock.on('end', () => done(new Error(`redis ${args[0]}: connection closed before a full reply`)));
+		sock.on('end', () =>
+			done(new Error(`redis ${args[0]}: connection closed before a full reply`)),
+		);
 	});
 }
 
@@ -356,10 +427,33 @@ async function startRedis({ port, timeoutMs = SERVICE_START_TIMEOUT_MS } = {}) {
 		const p = port ?? (await driver.getFreePort());
 		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-redis-'));
 		registerTempDir(dir);
-		const args = ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--protected-mode', 'yes', '--logfile', '', '--loglevel', 'notice'];
+		const args = [
+			'--port',
+			String(p),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			dir,
+			'--daemonize',
+			'no',
+			'--protected-mode',
+			'yes',
+			'--logfile',
+			'',
+			'--loglevel',
+			'notice',
+		];
 		const svc = spawnService(bin, args, { cwd: dir, env: { ...process.env }, name: `redis:${p}` });
 		try {
-			await waitUntil(svc, async () => (await redisCommand(p, 'PING', { timeoutMs: 1000 })) === 'PONG', { timeoutMs, what: `redis-server on 127.0.0.1:${p}` });
+			await waitUntil(
+				svc,
+				async () => (await redisCommand(p, 'PING', { timeoutMs: 1000 })) === 'PONG',
+				{ timeoutMs, what: `redis-server on 127.0.0.1:${p}` },
+			);
 		} catch (err) {
 			await svc.stop({ graceMs: 2 * SEC });
 			dropTempDir(dir);
@@ -389,14 +483,21 @@ async function startRedis({ port, timeoutMs = SERVICE_START_TIMEOUT_MS } = {}) {
 let pgBinPromise = null;
 
 function findPgBinDir() {
-	const has = (d) => fs.existsSync(path.join(d, 'initdb')) && fs.existsSync(path.join(d, 'postgres')) && fs.existsSync(path.join(d, 'pg_ctl'));
+	const has = (d) =>
+		fs.existsSync(path.join(d, 'initdb')) &&
+		fs.existsSync(path.join(d, 'postgres')) &&
+		fs.existsSync(path.join(d, 'pg_ctl'));
 	const preferred = path.join(PG_LIB_DIR, PG_PREFERRED_MAJOR, 'bin');
 	if (has(preferred)) return preferred;
 	let majors = [];
 	try {
-		majors = fs.readdirSync(PG_LIB_DIR).filter((m) => /^\d+$/.test(m)).sort((a, b) => Number(b) - Number(a));
+		majors = fs
+			.readdirSync(PG_LIB_DIR)
+			.filter((m) => /^\d+$/.test(m))
+			.sort((a, b) => Number(b) - Number(a));
 	} catch {}
-	for (const m of majors) if (has(path.join(PG_LIB_DIR, m, 'bin'))) return path.join(PG_LIB_DIR, m, 'bin');
+	for (const m of majors)
+		if (has(path.join(PG_LIB_DIR, m, 'bin'))) return path.join(PG_LIB_DIR, m, 'bin');
 	return null;
 }
 
@@ -412,7 +513,10 @@ function ensurePostgres() {
 			if (dir) return dir;
 			await aptInstall(['postgresql']);
 			dir = findPgBinDir();
-			if (!dir) throw new Error(`ensurePostgres: no initdb/postgres/pg_ctl under ${PG_LIB_DIR}/*/bin after apt-get install postgresql`);
+			if (!dir)
+				throw new Error(
+					`ensurePostgres: no initdb/postgres/pg_ctl under ${PG_LIB_DIR}/*/bin after apt-get install postgresql`,
+				);
 			return dir;
 		})();
 		pgBinPromise.catch(() => (pgBinPromise = null));
@@ -445,7 +549,10 @@ function asPostgresUser(cmd, args) {
 	if (!isRoot()) return [cmd, args];
 	const runuser = findExecutable('runuser');
 	if (runuser) return [runuser, ['-u', 'postgres', '--', cmd, ...args]];
-	return [findExecutable('su') || 'su', ['postgres', '-s', '/bin/sh', '-c', [cmd, ...args].map(shQuote).join(' ')]];
+	return [
+		findExecutable('su') || 'su',
+		['postgres', '-s', '/bin/sh', '-c', [cmd, ...args].map(shQuote).join(' ')],
+	];
 }
 
 /** Environment for the postgres tools: no inherited PG* variables (PGDATA, PGPORT, ... would win over our flags). */
@@ -478,11 +585,36 @@ async function pgQuery(pg, sql, { database, timeoutMs = 30 * SEC } = {}) {
 	const binDir = await ensurePostgres();
 	const r = await driver.runProcess(
 		path.join(binDir, 'psql'),
-		['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-A', '-t', '-F', '\t', '-h', pg.host, '-p', String(pg.port), '-U', pg.user, '-d', database ?? pg.database, '-c', sql],
+		[
+			'-X',
+			'-q',
+			'-v',
+			'ON_ERROR_STOP=1',
+			'-A',
+			'-t',
+			'-F',
+			'\t',
+			'-h',
+			pg.host,
+			'-p',
+			String(pg.port),
+			'-U',
+			pg.user,
+			'-d',
+			database ?? pg.database,
+			'-c',
+			sql,
+		],
 		{ env: pgEnv({ PGPASSWORD: pg.password, PGCONNECT_TIMEOUT: '5' }), timeoutMs },
 	);
-	if (r.code !== 0) throw new Error(`psql failed (${r.timedOut ? 'timeout' : `exit ${r.code}`}): ${tail(r.stderr, 20)}\nSQL: ${sql}`);
-	return r.stdout.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
+	if (r.code !== 0)
+		throw new Error(
+			`psql failed (${r.timedOut ? 'timeout' : `exit ${r.code}`}): ${tail(r.stderr, 20)}\nSQL: ${sql}`,
+		);
+	return r.stdout
+		.split('\n')
+		.filter((l) => l !== '')
+		.map((l) => l.split('\t'));
 }
 
 /**
@@ -495,11 +627,22 @@ async function pgQuery(pg, sql, { database, timeoutMs = 30 * SEC } = {}) {
  * promise resolves once that role can connect over TCP.
  * @returns {Promise<{ host, port, user, password, database, pid, dataDir, socketDir, binDir, logs, stop }>}
  */
-async function startPostgres({ port, user = 'n8n', database = 'n8n', password = crypto.randomBytes(12).toString('hex'), timeoutMs = SERVICE_START_TIMEOUT_MS, settings = {} } = {}) {
-	if (!/^[a-z_][a-z0-9_]*$/.test(user) || !/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error('startPostgres: user and database must be plain lower-case identifiers');
+async function startPostgres({
+	port,
+	user = 'n8n',
+	database = 'n8n',
+	password = crypto.randomBytes(12).toString('hex'),
+	timeoutMs = SERVICE_START_TIMEOUT_MS,
+	settings = {},
+} = {}) {
+	if (!/^[a-z_][a-z0-9_]*$/.test(user) || !/^[a-z_][a-z0-9_]*$/.test(database))
+		throw new Error('startPostgres: user and database must be plain lower-case identifiers');
 	const binDir = await ensurePostgres();
 	const osUser = isRoot() ? postgresOsUser() : null;
-	if (isRoot() && !osUser) throw new Error('startPostgres: running as root but there is no `postgres` OS user to run initdb/postgres as (install the postgresql package)');
+	if (isRoot() && !osUser)
+		throw new Error(
+			'startPostgres: running as root but there is no `postgres` OS user to run initdb/postgres as (install the postgresql package)',
+		);
 	const bin = (n) => path.join(binDir, n);
 
 	const t0 = Date.now();
@@ -514,17 +657,43 @@ async function startPostgres({ port, user = 'n8n', database = 'n8n', password = 
 	}
 	const fail = (msg, r) => {
 		dropTempDir(base);
-		return new Error(`startPostgres: ${msg}${r ? `\n${tail(r.stdout, 20)}\n${tail(r.stderr, 20)}` : ''}`);
+		return new Error(
+			`startPostgres: ${msg}${r ? `\n${tail(r.stdout, 20)}\n${tail(r.stderr, 20)}` : ''}`,
+		);
 	};
 
 	// Superuser `postgres`, trusted on the unix socket only (the socket sits in the 0700 temp folder:
 	// only root and the postgres user reach it); TCP needs a password (scram), as n8n connects.
-	const [icmd, iargs] = asPostgresUser(bin('initdb'), ['-D', dataDir, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions']);
-	const init = await driver.runProcess(icmd, iargs, { cwd: base, env: pgEnv(), timeoutMs: 120 * SEC });
-	if (init.code !== 0) throw fail(`initdb failed (${init.timedOut ? 'timeout' : `exit ${init.code}`})`, init);
+	const [icmd, iargs] = asPostgresUser(bin('initdb'), [
+		'-D',
+		dataDir,
+		'-U',
+		'postgres',
+		'--auth-local=trust',
+		'--auth-host=scram-sha-256',
+		'-E',
+		'UTF8',
+		'--locale=C',
+		'--no-sync',
+		'--no-instructions',
+	]);
+	const init = await driver.runProcess(icmd, iargs, {
+		cwd: base,
+		env: pgEnv(),
+		timeoutMs: 120 * SEC,
+	});
+	if (init.code !== 0)
+		throw fail(`initdb failed (${init.timedOut ? 'timeout' : `exit ${init.code}`})`, init);
 	const initMs = Date.now() - t0;
 
-	const conf = { listen_addresses: '127.0.0.1', fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '200', ...settings };
+	const conf = {
+		listen_addresses: '127.0.0.1',
+		fsync: 'off',
+		synchronous_commit: 'off',
+		full_page_writes: 'off',
+		max_connections: '200',
+		...settings,
+	};
 	for (let attempt = 1; ; attempt++) {
 		const p = port ?? (await driver.getFreePort());
 		const args = ['-D', dataDir, '-p', String(p), '-k', socketDir];
@@ -532,12 +701,32 @@ async function startPostgres({ port, user = 'n8n', database = 'n8n', password = 
 		const [cmd, cargs] = asPostgresUser(bin('postgres'), args);
 		// Not handed to the driver's exit hooks: a SIGKILLed postmaster leaves its SysV shared memory
 		// segment behind. Ours run `pg_ctl stop -m immediate` synchronously, then SIGKILL the group.
-		const svc = spawnService(cmd, cargs, { cwd: base, env: pgEnv(), name: `postgres:${p}`, track: false });
-		const [immCmd, immArgs] = asPostgresUser(bin('pg_ctl'), ['stop', '-D', dataDir, '-m', 'immediate', '-w', '-t', '10']);
+		const svc = spawnService(cmd, cargs, {
+			cwd: base,
+			env: pgEnv(),
+			name: `postgres:${p}`,
+			track: false,
+		});
+		const [immCmd, immArgs] = asPostgresUser(bin('pg_ctl'), [
+			'stop',
+			'-D',
+			dataDir,
+			'-m',
+			'immediate',
+			'-w',
+			'-t',
+			'10',
+		]);
 		const entry = {
 			child: svc.child,
 			stopSync: () => {
-				if (!svc.exited()) spawnSync(immCmd, immArgs, { cwd: base, env: pgEnv(), stdio: 'ignore', timeout: 15 * SEC });
+				if (!svc.exited())
+					spawnSync(immCmd, immArgs, {
+						cwd: base,
+						env: pgEnv(),
+						stdio: 'ignore',
+						timeout: 15 * SEC,
+					});
 				try {
 					process.kill(-svc.pid, 'SIGKILL');
 				} catch {}
@@ -546,19 +735,49 @@ async function startPostgres({ port, user = 'n8n', database = 'n8n', password = 
 		livePostgres.add(entry);
 		svc.exitPromise.then(() => livePostgres.delete(entry));
 		try {
-			const isReady = async () => (await driver.runProcess(bin('pg_isready'), ['-q', '-h', socketDir, '-p', String(p), '-t', '2'], { env: pgEnv(), timeoutMs: 5 * SEC })).code === 0;
+			const isReady = async () =>
+				(
+					await driver.runProcess(
+						bin('pg_isready'),
+						['-q', '-h', socketDir, '-p', String(p), '-t', '2'],
+						{ env: pgEnv(), timeoutMs: 5 * SEC },
+					)
+				).code === 0;
 			await waitUntil(svc, isReady, { timeoutMs, what: `postgres on 127.0.0.1:${p}` });
 			// Role + database over the socket as superuser. The role owns its database, which in
 			// PostgreSQL 15 is what grants CREATE on schema public (revoked from PUBLIC since 15).
 			const setup = await driver.runProcess(
 				bin('psql'),
-				['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', socketDir, '-p', String(p), '-U', 'postgres', '-d', 'postgres', '-c', `CREATE ROLE ${user} LOGIN PASSWORD '${password.replace(/'/g, "''")}'`, '-c', `CREATE DATABASE ${database} OWNER ${user}`],
+				[
+					'-X',
+					'-q',
+					'-v',
+					'ON_ERROR_STOP=1',
+					'-h',
+					socketDir,
+					'-p',
+					String(p),
+					'-U',
+					'postgres',
+					'-d',
+					'postgres',
+					'-c',
+					`CREATE ROLE ${user} LOGIN PASSWORD '${password.replace(/'/g, "''")}'`,
+					'-c',
+					`CREATE DATABASE ${database} OWNER ${user}`,
+				],
 				{ cwd: base, env: pgEnv(), timeoutMs: 30 * SEC },
 			);
-			if (setup.code !== 0) throw new Error(`creating role/database failed: ${tail(setup.stderr, 20)}`);
+			if (setup.code !== 0)
+				throw new Error(`creating role/database failed: ${tail(setup.stderr, 20)}`);
 		} catch (err) {
 			await svc.stop({ signal: 'SIGINT', graceMs: 5 * SEC });
-			if (port === undefined && attempt < 3 && /could not bind|Address already in use/i.test(svc.logs())) continue;
+			if (
+				port === undefined &&
+				attempt < 3 &&
+				/could not bind|Address already in use/i.test(svc.logs())
+			)
+				continue;
 			dropTempDir(base);
 			throw err;
 		}
@@ -584,9 +803,25 @@ async function startPostgres({ port, user = 'n8n', database = 'n8n', password = 
 				stopped = true;
 				if (!svc.exited()) {
 					// Fast shutdown: roll back open transactions, disconnect clients, exit. -w waits for it.
-					const [scmd, sargs] = asPostgresUser(bin('pg_ctl'), ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '30']);
-					const r = await driver.runProcess(scmd, sargs, { cwd: base, env: pgEnv(), timeoutMs: 40 * SEC });
-					if (r.code !== 0) log(`pg_ctl stop exited ${r.code}: ${tail(r.stderr, 5)} (killing the process group instead)`);
+					const [scmd, sargs] = asPostgresUser(bin('pg_ctl'), [
+						'stop',
+						'-D',
+						dataDir,
+						'-m',
+						'fast',
+						'-w',
+						'-t',
+						'30',
+					]);
+					const r = await driver.runProcess(scmd, sargs, {
+						cwd: base,
+						env: pgEnv(),
+						timeoutMs: 40 * SEC,
+					});
+					if (r.code !== 0)
+						log(
+							`pg_ctl stop exited ${r.code}: ${tail(r.stderr, 5)} (killing the process group instead)`,
+						);
 				}
 				await svc.stop({ signal: 'SIGINT', graceMs: 10 * SEC }); // SIGINT = fast shutdown, if pg_ctl failed
 				dropTempDir(base);
@@ -607,7 +842,8 @@ async function startPostgres({ port, user = 'n8n', database = 'n8n', password = 
  */
 function queueModeEnv({ redis, postgres, encryptionKey, bullPrefix } = {}) {
 	if (!redis || !redis.port) throw new Error('queueModeEnv: redis { port } is required');
-	if (!postgres || !postgres.port) throw new Error('queueModeEnv: postgres { host, port, user, password, database } is required');
+	if (!postgres || !postgres.port)
+		throw new Error('queueModeEnv: postgres { host, port, user, password, database } is required');
 	const env = {
 		EXECUTIONS_MODE: 'queue',
 		QUEUE_BULL_REDIS_HOST: redis.host ?? '127.0.0.1',
@@ -637,12 +873,18 @@ function queueModeEnv({ redis, postgres, encryptionKey, bullPrefix } = {}) {
  * not notice the change; use activateWorkflowRest then.
  */
 async function publishWorkflow(env, id, opts = {}) {
-	const r = await driver.runN8n({ ...env, NODE_ENV: 'production' }, ['publish:workflow', `--id=${id}`], opts);
+	const r = await driver.runN8n(
+		{ ...env, NODE_ENV: 'production' },
+		['publish:workflow', `--id=${id}`],
+		opts,
+	);
 	const out = `${r.stdout}\n${r.stderr}`;
 	// publish:workflow catches its own errors (unknown id, no history version) and logs them under
 	// "Error updating database ... GOT ERROR" instead of relying on the exit code.
 	if (r.code !== 0 || r.timedOut || /GOT ERROR|Error updating database/.test(out)) {
-		throw new Error(`n8n publish:workflow --id=${id} failed (${r.timedOut ? 'timeout' : `exit ${r.code}`})\n${tail(r.stdout, 30)}\n${tail(r.stderr, 30)}`);
+		throw new Error(
+			`n8n publish:workflow --id=${id} failed (${r.timedOut ? 'timeout' : `exit ${r.code}`})\n${tail(r.stdout, 30)}\n${tail(r.stderr, 30)}`,
+		);
 	}
 	return r;
 }
@@ -664,13 +906,23 @@ async function waitForPublished(client, id, { versionId, timeoutMs = 60 * SEC } 
 	for (;;) {
 		const r = await client.rest('GET', `/rest/workflows/${id}/publication-status`);
 		if (r.status === 404 && /not available/i.test(r.text)) return null;
-		if (!r.ok) throw new Error(`waitForPublished: publication-status of ${id}: ${r.status} ${r.text}`);
+		if (!r.ok)
+			throw new Error(`waitForPublished: publication-status of ${id}: ${r.status} ${r.text}`);
 		last = r.data;
-		if (last.status === 'published' && (!versionId || last.liveVersionId === versionId)) return last;
+		if (last.status === 'published' && (!versionId || last.liveVersionId === versionId))
+			return last;
 		if (last.status === 'failed' || last.status === 'partial') {
-			throw new Error(`waitForPublished: workflow ${id} ${last.status}: ${last.triggers.filter((t) => t.status === 'failed').map((t) => `${t.nodeId}: ${t.errorMessage}`).join('; ')}`);
+			throw new Error(
+				`waitForPublished: workflow ${id} ${last.status}: ${last.triggers
+					.filter((t) => t.status === 'failed')
+					.map((t) => `${t.nodeId}: ${t.errorMessage}`)
+					.join('; ')}`,
+			);
 		}
-		if (Date.now() > deadline) throw new Error(`waitForPublished: workflow ${id} not published within ${Math.round(timeoutMs / SEC)} s (last: ${JSON.stringify(last)})`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`waitForPublished: workflow ${id} not published within ${Math.round(timeoutMs / SEC)} s (last: ${JSON.stringify(last)})`,
+			);
 		await sleep(100);
 	}
 }
@@ -679,8 +931,12 @@ async function waitForPublished(client, id, { versionId, timeoutMs = 60 * SEC } 
 async function waitForActiveWorkflows(client, { timeoutMs = 60 * SEC } = {}) {
 	const r = await client.rest('GET', '/rest/workflows');
 	if (!r.ok) throw new Error(`waitForActiveWorkflows: GET /rest/workflows: ${r.status} ${r.text}`);
-	const active = (Array.isArray(r.data) ? r.data : (r.data?.data ?? [])).filter((w) => w.activeVersionId);
-	await Promise.all(active.map((w) => waitForPublished(client, w.id, { versionId: w.activeVersionId, timeoutMs })));
+	const active = (Array.isArray(r.data) ? r.data : (r.data?.data ?? [])).filter(
+		(w) => w.activeVersionId,
+	);
+	await Promise.all(
+		active.map((w) => waitForPublished(client, w.id, { versionId: w.activeVersionId, timeoutMs })),
+	);
 	return active.map((w) => w.id);
 }
 
@@ -694,7 +950,9 @@ async function waitForActiveWorkflows(client, { timeoutMs = 60 * SEC } = {}) {
 async function activateWorkflowRest(client, id, { wait = true, timeoutMs } = {}) {
 	const wf = await client.rest('GET', `/rest/workflows/${id}`);
 	if (!wf.ok) throw new Error(`activateWorkflowRest: GET workflow ${id}: ${wf.status} ${wf.text}`);
-	const r = await client.rest('POST', `/rest/workflows/${id}/activate`, { versionId: wf.data.versionId });
+	const r = await client.rest('POST', `/rest/workflows/${id}/activate`, {
+		versionId: wf.data.versionId,
+	});
 	if (!r.ok) throw new Error(`activateWorkflowRest: activate ${id}: ${r.status} ${r.text}`);
 	if (wait) await waitForPublished(client, id, { versionId: wf.data.versionId, timeoutMs });
 	return r.data;
@@ -702,7 +960,8 @@ async function activateWorkflowRest(client, id, { wait = true, timeoutMs } = {})
 
 /** activateWorkflow(env, id) before start (CLI publish), activateWorkflow(client, id) after (REST). */
 async function activateWorkflow(envOrClient, id, opts) {
-	if (envOrClient && typeof envOrClient.rest === 'function') return await activateWorkflowRest(envOrClient, id);
+	if (envOrClient && typeof envOrClient.rest === 'function')
+		return await activateWorkflowRest(envOrClient, id);
 	return await publishWorkflow(envOrClient, id, opts);
 }
 
@@ -713,7 +972,12 @@ async function activateWorkflow(envOrClient, id, opts) {
  * responseMode "lastNode" the request stays open until a worker has finished the run.
  * Never throws on HTTP status: { status, body, text, headers, ms }.
  */
-function callWebhook(target, webhookPath, body, { method = 'POST', timeoutMs = 120 * SEC, headers = {}, prefix = 'webhook' } = {}) {
+function callWebhook(
+	target,
+	webhookPath,
+	body,
+	{ method = 'POST', timeoutMs = 120 * SEC, headers = {}, prefix = 'webhook' } = {},
+) {
 	const base = new URL(typeof target === 'string' ? target : target.baseUrl);
 	const started = Date.now();
 	return new Promise((resolve, reject) => {
@@ -724,7 +988,13 @@ function callWebhook(target, webhookPath, body, { method = 'POST', timeoutMs = 1
 				port: base.port,
 				method,
 				path: `/${prefix}/${String(webhookPath).replace(/^\/+/, '')}`,
-				headers: { accept: 'application/json', ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}), ...headers },
+				headers: {
+					accept: 'application/json',
+					...(payload !== undefined
+						? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+						: {}),
+					...headers,
+				},
 				timeout: timeoutMs,
 			},
 			(res) => {
@@ -736,11 +1006,19 @@ function callWebhook(target, webhookPath, body, { method = 'POST', timeoutMs = 1
 					try {
 						json = text ? JSON.parse(text) : undefined;
 					} catch {}
-					resolve({ status: res.statusCode, body: json, text, headers: res.headers, ms: Date.now() - started });
+					resolve({
+						status: res.statusCode,
+						body: json,
+						text,
+						headers: res.headers,
+						ms: Date.now() - started,
+					});
 				});
 			},
 		);
-		req.on('timeout', () => req.destroy(new Error(`${method} /${prefix}/${webhookPath}: no answer in ${timeoutMs} ms`)));
+		req.on('timeout', () =>
+			req.destroy(new Error(`${method} /${prefix}/${webhookPath}: no answer in ${timeoutMs} ms`)),
+		);
 		req.on('error', reject);
 		if (payload !== undefined) req.write(payload);
 		req.end();
@@ -779,11 +1057,19 @@ async function spawnWorker({ index, env, userFolder, concurrency, healthPort, br
 		N8N_WORKER_SERVER_ADDRESS: '127.0.0.1', // default '::' = all interfaces
 		// Every worker would otherwise append to (and replay at boot) the same
 		// <n8nFolder>/n8nEventLog-worker.log of the shared folder.
-		N8N_EVENTBUS_LOGWRITER_LOGFULLPATH: path.join(userFolder, '.n8n', `n8nEventLog-worker-${index}.log`),
+		N8N_EVENTBUS_LOGWRITER_LOGFULLPATH: path.join(
+			userFolder,
+			'.n8n',
+			`n8nEventLog-worker-${index}.log`,
+		),
 	};
 	// A worker never serves N8N_PORT, but the variable must not point at a port someone uses.
 	delete e.N8N_PORT;
-	const svc = spawnService(nodeBin, [n8nBin, 'worker', `--concurrency=${concurrency}`], { cwd: userFolder, env: e, name: `worker-${index}` });
+	const svc = spawnService(nodeBin, [n8nBin, 'worker', `--concurrency=${concurrency}`], {
+		cwd: userFolder,
+		env: e,
+		name: `worker-${index}`,
+	});
 	const worker = {
 		index,
 		pid: svc.pid,
@@ -798,7 +1084,15 @@ async function spawnWorker({ index, env, userFolder, concurrency, healthPort, br
 	worker.ready = (timeoutMs) =>
 		waitUntil(
 			svc,
-			async () => (await driver.httpRequest({ port: healthPort, method: 'GET', urlPath: '/healthz/readiness', timeoutMs: 2 * SEC })).status === 200,
+			async () =>
+				(
+					await driver.httpRequest({
+						port: healthPort,
+						method: 'GET',
+						urlPath: '/healthz/readiness',
+						timeoutMs: 2 * SEC,
+					})
+				).status === 200,
 			{ timeoutMs, what: `n8n worker ${index} (health port ${healthPort})` },
 		);
 	return worker;
@@ -823,16 +1117,41 @@ async function spawnWorker({ index, env, userFolder, concurrency, healthPort, br
  *   logs(): all output, one section per process; executionsByProcess(): { main: [enqueued ids],
  *   mainRan: [ids main ran itself], workers: [[ids started by worker 0], ...] } parsed from the logs.
  */
-async function startQueueCluster({ userFolder, env, redis, postgres, workers = 2, workerConcurrency = 10, timeoutMs = CLUSTER_START_TIMEOUT_MS, owner, waitForActive = true } = {}) {
+async function startQueueCluster({
+	userFolder,
+	env,
+	redis,
+	postgres,
+	workers = 2,
+	workerConcurrency = 10,
+	timeoutMs = CLUSTER_START_TIMEOUT_MS,
+	owner,
+	waitForActive = true,
+} = {}) {
 	if (!env) {
-		if (!userFolder || !redis || !postgres) throw new Error('startQueueCluster: pass env (n8nEnv(userFolder, queueModeEnv(...))) or userFolder + redis + postgres');
+		if (!userFolder || !redis || !postgres)
+			throw new Error(
+				'startQueueCluster: pass env (n8nEnv(userFolder, queueModeEnv(...))) or userFolder + redis + postgres',
+			);
 		env = driver.n8nEnv(userFolder, queueModeEnv({ redis, postgres }));
 	}
 	userFolder = path.resolve(userFolder ?? env.N8N_USER_FOLDER);
-	if (env.N8N_USER_FOLDER && path.resolve(env.N8N_USER_FOLDER) !== userFolder) throw new Error(`startQueueCluster: userFolder ${userFolder} differs from env.N8N_USER_FOLDER ${env.N8N_USER_FOLDER}`);
-	if (env.EXECUTIONS_MODE !== 'queue') throw new Error('startQueueCluster: env.EXECUTIONS_MODE is not "queue" (merge queueModeEnv() into n8nEnv())');
-	if (env.DB_TYPE !== 'postgresdb') log(`warning: DB_TYPE=${env.DB_TYPE}; n8n does not support scaling mode on SQLite (separate processes, one file)`);
-	if (!env.N8N_ENCRYPTION_KEY) throw new Error('startQueueCluster: env has no N8N_ENCRYPTION_KEY; every process must share one');
+	if (env.N8N_USER_FOLDER && path.resolve(env.N8N_USER_FOLDER) !== userFolder)
+		throw new Error(
+			`startQueueCluster: userFolder ${userFolder} differs from env.N8N_USER_FOLDER ${env.N8N_USER_FOLDER}`,
+		);
+	if (env.EXECUTIONS_MODE !== 'queue')
+		throw new Error(
+			'startQueueCluster: env.EXECUTIONS_MODE is not "queue" (merge queueModeEnv() into n8nEnv())',
+		);
+	if (env.DB_TYPE !== 'postgresdb')
+		log(
+			`warning: DB_TYPE=${env.DB_TYPE}; n8n does not support scaling mode on SQLite (separate processes, one file)`,
+		);
+	if (!env.N8N_ENCRYPTION_KEY)
+		throw new Error(
+			'startQueueCluster: env has no N8N_ENCRYPTION_KEY; every process must share one',
+		);
 
 	const [mainPort, mainBroker, ...rest] = await getFreePorts(2 + 2 * workers);
 	const base = { ...env, N8N_USER_FOLDER: userFolder, NODE_ENV: 'production' };
@@ -850,13 +1169,18 @@ async function startQueueCluster({ userFolder, env, redis, postgres, workers = 2
 	const t0 = Date.now();
 	try {
 		fs.rmSync(journal, { force: true }); // left by a killed earlier run: would cost the main 10 s
-		started.main = await driver.startN8n({ ...base, N8N_RUNNERS_BROKER_PORT: String(mainBroker) }, { port: mainPort, timeoutMs, owner });
+		started.main = await driver.startN8n(
+			{ ...base, N8N_RUNNERS_BROKER_PORT: String(mainBroker) },
+			{ port: mainPort, timeoutMs, owner },
+		);
 		started.main.brokerPort = mainBroker;
 		started.main.startMs = Date.now() - t0;
 		const t1 = Date.now();
 		// Workflows published before the start go live shortly after readiness (see waitForPublished);
 		// that wait overlaps with the workers' boot.
-		const published = waitForActive ? waitForActiveWorkflows(started.main, { timeoutMs }) : Promise.resolve([]);
+		const published = waitForActive
+			? waitForActiveWorkflows(started.main, { timeoutMs })
+			: Promise.resolve([]);
 		published.catch(() => {}); // awaited below; don't let it become an unhandled rejection meanwhile
 		for (let i = 0; i < workers; i++) {
 			fs.rmSync(journal, { force: true });
@@ -871,16 +1195,22 @@ async function startQueueCluster({ userFolder, env, redis, postgres, workers = 2
 			started.workers.push(w);
 			// The worker recreates the journal right after its check; only then may we remove it for the next.
 			const until = Date.now() + 30 * SEC;
-			while (i < workers - 1 && !fs.existsSync(journal) && !w.exited() && Date.now() < until) await sleep(50);
+			while (i < workers - 1 && !fs.existsSync(journal) && !w.exited() && Date.now() < until)
+				await sleep(50);
 		}
-		const results = await Promise.allSettled([published, ...started.workers.map((w) => w.ready(timeoutMs).then(() => (w.startMs = Date.now() - t1)))]);
+		const results = await Promise.allSettled([
+			published,
+			...started.workers.map((w) => w.ready(timeoutMs).then(() => (w.startMs = Date.now() - t1))),
+		]);
 		const failed = results.find((r) => r.status === 'rejected');
 		if (failed) throw failed.reason;
 		started.activeWorkflowIds = results[0].value;
 	} catch (err) {
 		const mainLogs = started.main ? tail(started.main.logs(), 40) : '';
 		await stopAll(5 * SEC);
-		throw new Error(`startQueueCluster: ${err.message}${mainLogs ? `\n--- main output (tail) ---\n${mainLogs}` : ''}`);
+		throw new Error(
+			`startQueueCluster: ${err.message}${mainLogs ? `\n--- main output (tail) ---\n${mainLogs}` : ''}`,
+		);
 	}
 
 	let stopped = null;
@@ -891,8 +1221,20 @@ async function startQueueCluster({ userFolder, env, redis, postgres, workers = 2
 		env: base,
 		startMs: Date.now() - t0,
 		stop: ({ graceMs } = {}) => (stopped ??= stopAll(graceMs)),
-		logs: () => [`===== main (port ${started.main.port}) =====`, started.main.logs(), ...started.workers.flatMap((w) => [`===== worker ${w.index} (health ${w.healthPort}) =====`, w.logs()])].join('\n'),
-		executionsByProcess: () => ({ main: enqueuedExecutionIds(started.main.logs()), mainRan: workerExecutionIds(started.main.logs()), workers: started.workers.map((w) => w.executionIds()) }),
+		logs: () =>
+			[
+				`===== main (port ${started.main.port}) =====`,
+				started.main.logs(),
+				...started.workers.flatMap((w) => [
+					`===== worker ${w.index} (health ${w.healthPort}) =====`,
+					w.logs(),
+				]),
+			].join('\n'),
+		executionsByProcess: () => ({
+			main: enqueuedExecutionIds(started.main.logs()),
+			mainRan: workerExecutionIds(started.main.logs()),
+			workers: started.workers.map((w) => w.executionIds()),
+		}),
 	};
 }
 

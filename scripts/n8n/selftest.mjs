@@ -145,7 +145,11 @@ function startFakeApi() {
 			res.end(JSON.stringify({ message: 'bad key' }));
 		}
 	});
-	return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, seen, baseUrl: `http://127.0.0.1:${server.address().port}` })));
+	return new Promise((resolve) =>
+		server.listen(0, '127.0.0.1', () =>
+			resolve({ server, seen, baseUrl: `http://127.0.0.1:${server.address().port}` }),
+		),
+	);
 }
 
 async function main() {
@@ -161,23 +165,45 @@ async function main() {
 	overall.unref();
 	try {
 		const info = await timed('ensureN8n', () => ensure.ensureN8n());
-		check('ensureN8n returns bins', fs.existsSync(info.n8nBin) && fs.existsSync(info.nodeBin), `${info.fresh ? 'fresh install' : 'cached'}; ${info.n8nBin}`);
+		check(
+			'ensureN8n returns bins',
+			fs.existsSync(info.n8nBin) && fs.existsSync(info.nodeBin),
+			`${info.fresh ? 'fresh install' : 'cached'}; ${info.n8nBin}`,
+		);
 		await timed('ensureN8n (cached call)', () => ensure.ensureN8n());
 
 		// 1. throwaway package, packed like a release
 		const pkgDir = path.join(work, 'pkg');
 		writePackage(pkgDir);
-		const packed = await timed('npm pack', () => n8n.runProcess('npm', ['pack', '--pack-destination', work, '--loglevel=error'], { cwd: pkgDir, env: { ...process.env }, timeoutMs: 120_000 }));
+		const packed = await timed('npm pack', () =>
+			n8n.runProcess('npm', ['pack', '--pack-destination', work, '--loglevel=error'], {
+				cwd: pkgDir,
+				env: { ...process.env },
+				timeoutMs: 120_000,
+			}),
+		);
 		const tgz = path.join(work, packed.stdout.trim().split('\n').pop());
 		check('npm pack made a tarball', packed.code === 0 && fs.existsSync(tgz), tgz);
 
 		// 2. install as a community package
 		userFolder = n8n.createUserFolder();
 		const env = n8n.n8nEnv(userFolder);
-		const inst = await timed('installCommunityPackage', () => n8n.installCommunityPackage(userFolder, tgz));
-		const ledger = JSON.parse(fs.readFileSync(path.join(userFolder, '.n8n/nodes/package.json'), 'utf8'));
-		const installedPj = JSON.parse(fs.readFileSync(path.join(inst.packageDir, 'package.json'), 'utf8'));
-		check('package laid out under .n8n/nodes', ledger.dependencies[PKG] === '0.0.1' && !installedPj.devDependencies && !installedPj.peerDependencies, inst.packageDir);
+		const inst = await timed('installCommunityPackage', () =>
+			n8n.installCommunityPackage(userFolder, tgz),
+		);
+		const ledger = JSON.parse(
+			fs.readFileSync(path.join(userFolder, '.n8n/nodes/package.json'), 'utf8'),
+		);
+		const installedPj = JSON.parse(
+			fs.readFileSync(path.join(inst.packageDir, 'package.json'), 'utf8'),
+		);
+		check(
+			'package laid out under .n8n/nodes',
+			ledger.dependencies[PKG] === '0.0.1' &&
+				!installedPj.devDependencies &&
+				!installedPj.peerDependencies,
+			inst.packageDir,
+		);
 
 		// 3. n8n sees the node and the credential
 		const nodes = await timed('exportNodes', () => n8n.exportNodes(env));
@@ -187,12 +213,28 @@ async function main() {
 		// 4. CLI execution with an imported credential against a local server
 		api = await startFakeApi();
 		const credId = 'selftestCred0001';
-		await timed('importCredentials', () => n8n.importCredentials(env, [{ id: credId, name: 'Selftest cred', type: CRED_NAME, data: { baseUrl: api.baseUrl, apiKey: GOOD_KEY } }]));
+		await timed('importCredentials', () =>
+			n8n.importCredentials(env, [
+				{
+					id: credId,
+					name: 'Selftest cred',
+					type: CRED_NAME,
+					data: { baseUrl: api.baseUrl, apiKey: GOOD_KEY },
+				},
+			]),
+		);
 		const wfId = await timed('importWorkflow', () =>
 			n8n.importWorkflow(env, {
 				name: 'selftest',
 				nodes: [
-					{ id: 'n1', name: 'When clicking', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+					{
+						id: 'n1',
+						name: 'When clicking',
+						type: 'n8n-nodes-base.manualTrigger',
+						typeVersion: 1,
+						position: [0, 0],
+						parameters: {},
+					},
 					{
 						id: 'n2',
 						name: 'Echo',
@@ -210,36 +252,101 @@ async function main() {
 		const items = n8n.nodeItems(exec.run, 'Echo');
 		check(
 			'executeWorkflow runs the community node',
-			exec.ok && exec.exitCode === 0 && items?.[0]?.json?.echo === 'hi 42' && items[0].json.me?.name === 'selftest user',
+			exec.ok &&
+				exec.exitCode === 0 &&
+				items?.[0]?.json?.echo === 'hi 42' &&
+				items[0].json.me?.name === 'selftest user',
 			`exit ${exec.exitCode}, items ${JSON.stringify(items)}`,
 		);
-		if (!exec.ok) process.stderr.write(`--- execute stdout ---\n${exec.stdout.slice(-4000)}\n--- stderr ---\n${exec.stderr.slice(-2000)}\n`);
-		check('node sent the credential to 127.0.0.1', api.seen.some((s) => s.auth === `Bearer ${GOOD_KEY}`));
+		if (!exec.ok)
+			process.stderr.write(
+				`--- execute stdout ---\n${exec.stdout.slice(-4000)}\n--- stderr ---\n${exec.stderr.slice(-2000)}\n`,
+			);
+		check(
+			'node sent the credential to 127.0.0.1',
+			api.seen.some((s) => s.auth === `Bearer ${GOOD_KEY}`),
+		);
 
 		// a failing run: wrong key -> non-zero exit, error in run data
-		await n8n.importCredentials(env, [{ id: 'selftestCred0002', name: 'Bad cred', type: CRED_NAME, data: { baseUrl: api.baseUrl, apiKey: 'nope' } }]);
+		await n8n.importCredentials(env, [
+			{
+				id: 'selftestCred0002',
+				name: 'Bad cred',
+				type: CRED_NAME,
+				data: { baseUrl: api.baseUrl, apiKey: 'nope' },
+			},
+		]);
 		const wfBad = await n8n.importWorkflow(env, {
 			name: 'selftest bad',
 			nodes: [
-				{ id: 'n1', name: 'When clicking', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-				{ id: 'n2', name: 'Echo', type: `${PKG}.${NODE_NAME}`, typeVersion: 1, position: [220, 0], parameters: {}, credentials: { [CRED_NAME]: { id: 'selftestCred0002', name: 'Bad cred' } } },
+				{
+					id: 'n1',
+					name: 'When clicking',
+					type: 'n8n-nodes-base.manualTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				},
+				{
+					id: 'n2',
+					name: 'Echo',
+					type: `${PKG}.${NODE_NAME}`,
+					typeVersion: 1,
+					position: [220, 0],
+					parameters: {},
+					credentials: { [CRED_NAME]: { id: 'selftestCred0002', name: 'Bad cred' } },
+				},
 			],
 			connections: { 'When clicking': { main: [[{ node: 'Echo', type: 'main', index: 0 }]] } },
 		});
 		const bad = await timed('executeWorkflow (failing)', () => n8n.executeWorkflow(env, wfBad));
-		check('a failing run gives exit != 0 and the error', !bad.ok && bad.exitCode !== 0 && !!bad.error && !!n8n.nodeError(bad.run, 'Echo'), `exit ${bad.exitCode}: ${bad.error?.message} / http ${bad.error?.httpCode}`);
+		check(
+			'a failing run gives exit != 0 and the error',
+			!bad.ok && bad.exitCode !== 0 && !!bad.error && !!n8n.nodeError(bad.run, 'Echo'),
+			`exit ${bad.exitCode}: ${bad.error?.message} / http ${bad.error?.httpCode}`,
+		);
 
 		// 5. server + REST credential test
 		client = await timed('startN8n', () => n8n.startN8n(env));
 		check('n8n start + owner setup + login', !!client.cookie, client.baseUrl);
-		const good = await timed('testCredential (good)', () => n8n.testCredential(client, { type: CRED_NAME, data: { baseUrl: api.baseUrl, apiKey: GOOD_KEY } }));
-		check('credential test OK with the good key', good.status === 'OK', JSON.stringify({ status: good.status, message: good.message }));
-		const badT = await timed('testCredential (bad)', () => n8n.testCredential(client, { type: CRED_NAME, data: { baseUrl: api.baseUrl, apiKey: 'wrong' } }));
-		check('credential test Error with a bad key', badT.status === 'Error', JSON.stringify({ status: badT.status, message: badT.message }));
-		const unsaved = await n8n.testCredential(client, { type: CRED_NAME, data: { baseUrl: api.baseUrl, apiKey: GOOD_KEY } }, { save: false });
-		check('credential test of unsaved data (id "") OK', unsaved.status === 'OK', JSON.stringify({ status: unsaved.status, message: unsaved.message }));
+		const good = await timed('testCredential (good)', () =>
+			n8n.testCredential(client, {
+				type: CRED_NAME,
+				data: { baseUrl: api.baseUrl, apiKey: GOOD_KEY },
+			}),
+		);
+		check(
+			'credential test OK with the good key',
+			good.status === 'OK',
+			JSON.stringify({ status: good.status, message: good.message }),
+		);
+		const badT = await timed('testCredential (bad)', () =>
+			n8n.testCredential(client, {
+				type: CRED_NAME,
+				data: { baseUrl: api.baseUrl, apiKey: 'wrong' },
+			}),
+		);
+		check(
+			'credential test Error with a bad key',
+			badT.status === 'Error',
+			JSON.stringify({ status: badT.status, message: badT.message }),
+		);
+		const unsaved = await n8n.testCredential(
+			client,
+			{ type: CRED_NAME, data: { baseUrl: api.baseUrl, apiKey: GOOD_KEY } },
+			{ save: false },
+		);
+		check(
+			'credential test of unsaved data (id "") OK',
+			unsaved.status === 'OK',
+			JSON.stringify({ status: unsaved.status, message: unsaved.message }),
+		);
 		const list = await client.rest('GET', '/rest/credentials');
-		check('temporary credentials were deleted', list.ok && !list.data.some((c) => c.name === `test ${CRED_NAME}`), `${list.data?.length} credentials left`);
+		check(
+			'temporary credentials were deleted',
+			list.ok && !list.data.some((c) => c.name === `test ${CRED_NAME}`),
+			`${list.data?.length} credentials left`,
+		);
 		await timed('stop', () => client.stop());
 		client = undefined;
 	} catch (err) {

@@ -28,8 +28,14 @@ export interface PanelExpectation {
 const allNames = (properties: INodeProperties[]): string[] =>
 	properties.flatMap((property) => [
 		property.displayName,
-		...((property.options ?? []) as Array<INodeProperties & { values?: INodeProperties[] }>).flatMap((option) =>
-			option.displayName && 'type' in option ? allNames([option]) : option.values ? allNames(option.values) : [],
+		...(
+			(property.options ?? []) as Array<INodeProperties & { values?: INodeProperties[] }>
+		).flatMap((option) =>
+			option.displayName && 'type' in option
+				? allNames([option])
+				: option.values
+					? allNames(option.values)
+					: [],
 		),
 	]);
 
@@ -52,10 +58,25 @@ export function panelExpectations(input: {
 	for (const definition of definitions) {
 		// top-level fields n8n shows for these parameter values
 		const visibleFor = (raw: Record<string, unknown>) => {
-			const parameters = NodeHelpers.getNodeParameters(description.properties, raw as never, true, false, { typeVersion: 1 } as never, description) ?? raw;
+			const parameters =
+				NodeHelpers.getNodeParameters(
+					description.properties,
+					raw as never,
+					true,
+					false,
+					{ typeVersion: 1 } as never,
+					description,
+				) ?? raw;
 			return definition.properties
 				.filter((property) => property.type !== 'hidden' && property.type !== 'notice')
-				.filter((property) => NodeHelpers.displayParameter(parameters as never, property, { typeVersion: 1 } as never, description))
+				.filter((property) =>
+					NodeHelpers.displayParameter(
+						parameters as never,
+						property,
+						{ typeVersion: 1 } as never,
+						description,
+					),
+				)
 				.map((property) => property.displayName);
 		};
 		const own = new Set(allNames(definition.properties));
@@ -63,20 +84,38 @@ export function panelExpectations(input: {
 		result[definition.id] = {
 			// after a switch the panel holds the provider's defaults
 			visible: visibleFor({ provider: definition.id }),
-			example: definition.id === exampleParameters.provider ? visibleFor({ ...exampleParameters }) : undefined,
-			foreign: [...new Set(others(definition.id).flatMap((other) => allNames(other.properties)).filter((name) => !own.has(name)))],
+			example:
+				definition.id === exampleParameters.provider
+					? visibleFor({ ...exampleParameters })
+					: undefined,
+			foreign: [
+				...new Set(
+					others(definition.id)
+						.flatMap((other) => allNames(other.properties))
+						.filter((name) => !own.has(name)),
+				),
+			],
 			credentialDisplayName: credentialDisplayNames[definition.credentialType],
-			foreignCredentialDisplayNames: others(definition.id).map((other) => credentialDisplayNames[other.credentialType]),
+			foreignCredentialDisplayNames: others(definition.id).map(
+				(other) => credentialDisplayNames[other.credentialType],
+			),
 			credentialName: fixtures.credentialName,
-			foreignCredentialNames: others(definition.id).map((other) => fixturesOf(other.id).credentialName),
+			foreignCredentialNames: others(definition.id).map(
+				(other) => fixturesOf(other.id).credentialName,
+			),
 			credentialId: fixtures.credentialId,
 			providerName: definition.displayName,
 			signatureField: fixtures.signatureField,
 		};
 	}
 	const selector = description.properties.find((property) => property.name === 'provider');
-	const offered = ((selector?.options ?? []) as Array<{ name: string }>).map((option) => option.name).sort();
+	const offered = ((selector?.options ?? []) as Array<{ name: string }>)
+		.map((option) => option.name)
+		.sort();
 	const names = definitions.map((definition) => definition.displayName).sort();
-	if (JSON.stringify(offered) !== JSON.stringify(names)) throw new Error(`Provider options ${JSON.stringify(offered)} are not the providers' names ${JSON.stringify(names)}`);
+	if (JSON.stringify(offered) !== JSON.stringify(names))
+		throw new Error(
+			`Provider options ${JSON.stringify(offered)} are not the providers' names ${JSON.stringify(names)}`,
+		);
 	return result;
 }

@@ -81,13 +81,16 @@ function expectations() {
 		credentialDisplayNames[credential.name] = credential.displayName;
 	}
 	// parameters of the example workflow's node (what the panel starts with)
-	const exampleWorkflow = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', `form-to-${DEMO.id}.json`), 'utf8'));
+	const exampleWorkflow = JSON.parse(
+		fs.readFileSync(path.join(ROOT, 'examples', `form-to-${DEMO.id}.json`), 'utf8'),
+	);
 	return panelExpectations({
 		description: new NodeClass().description,
 		definitions: require(path.join(path.dirname(nodeFile), 'providers', 'registry.js')).providers,
 		credentialDisplayNames,
 		sandbox: SANDBOX,
-		exampleParameters: exampleWorkflow.nodes.find((node) => node.name === 'Create Conversation').parameters,
+		exampleParameters: exampleWorkflow.nodes.find((node) => node.name === 'Create Conversation')
+			.parameters,
 	});
 }
 
@@ -95,15 +98,25 @@ function expectations() {
 // Chromium
 function ensureChromium() {
 	if (fs.existsSync(CHROMIUM)) return;
-	log(`${CHROMIUM} is missing: installing Debian's chromium (apt-get update && apt-get install -y chromium)…`);
+	log(
+		`${CHROMIUM} is missing: installing Debian's chromium (apt-get update && apt-get install -y chromium)…`,
+	);
 	const t = Date.now();
 	const sudo = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
-	for (const args of [['apt-get', 'update'], ['apt-get', 'install', '-y', 'chromium']]) {
+	for (const args of [
+		['apt-get', 'update'],
+		['apt-get', 'install', '-y', 'chromium'],
+	]) {
 		const cmd = [...sudo, ...args];
-		const run = spawnSync(cmd[0], cmd.slice(1), { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-		if (run.status !== 0) throw new Error(`\`${cmd.join(' ')}\` failed (exit ${run.status ?? run.signal})`);
+		const run = spawnSync(cmd[0], cmd.slice(1), {
+			stdio: 'inherit',
+			env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+		});
+		if (run.status !== 0)
+			throw new Error(`\`${cmd.join(' ')}\` failed (exit ${run.status ?? run.signal})`);
 	}
-	if (!fs.existsSync(CHROMIUM)) throw new Error(`apt-get installed chromium but ${CHROMIUM} is still missing`);
+	if (!fs.existsSync(CHROMIUM))
+		throw new Error(`apt-get installed chromium but ${CHROMIUM} is still missing`);
 	log(`chromium installed (${seconds(t)})`);
 }
 
@@ -115,7 +128,12 @@ async function startDev() {
 	const t = Date.now();
 	log('starting `npm run dev` (build, sandbox, n8n)…');
 	const output = [];
-	dev = spawn('npm', ['run', 'dev', '--silent'], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+	dev = spawn('npm', ['run', 'dev', '--silent'], {
+		cwd: ROOT,
+		env: { ...process.env, NODE_ENV: 'production' },
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: true,
+	});
 	devExited = new Promise((resolve) => dev.once('exit', (code, signal) => resolve(code ?? signal)));
 	const ready = new Promise((resolve, reject) => {
 		const onData = (chunk) => {
@@ -126,11 +144,23 @@ async function startDev() {
 		};
 		dev.stdout.on('data', onData);
 		dev.stderr.on('data', (chunk) => output.push(chunk.toString()));
-		devExited.then((code) => reject(new Error(`npm run dev exited (${code}) before n8n was ready:\n${output.join('').slice(-4000)}`)));
+		devExited.then((code) =>
+			reject(
+				new Error(
+					`npm run dev exited (${code}) before n8n was ready:\n${output.join('').slice(-4000)}`,
+				),
+			),
+		);
 	});
 	let timer;
 	const timeout = new Promise((_, reject) => {
-		timer = setTimeout(() => reject(new Error(`npm run dev was not ready after 15 min:\n${output.join('').slice(-4000)}`)), 15 * 60_000);
+		timer = setTimeout(
+			() =>
+				reject(
+					new Error(`npm run dev was not ready after 15 min:\n${output.join('').slice(-4000)}`),
+				),
+			15 * 60_000,
+		);
 	});
 	try {
 		await Promise.race([ready, timeout]);
@@ -146,7 +176,10 @@ async function stopDev() {
 	try {
 		process.kill(-dev.pid, 'SIGTERM'); // npm and scripts/dev.mjs; dev.mjs stops n8n and the sandbox
 	} catch {}
-	const stopped = await Promise.race([devExited.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 30_000))]);
+	const stopped = await Promise.race([
+		devExited.then(() => true),
+		new Promise((resolve) => setTimeout(() => resolve(false), 30_000)),
+	]);
 	if (!stopped) {
 		log('npm run dev did not stop within 30 s: killing it');
 		try {
@@ -154,7 +187,8 @@ async function stopDev() {
 		} catch {}
 	}
 	// scripts/dev.mjs exits once n8n and the sandbox are down; make sure the ports are free again
-	for (let i = 0; i < 40 && !(await portFree(N8N_PORT) && (await portFree(EMULATOR_PORT))); i++) await new Promise((r) => setTimeout(r, 250));
+	for (let i = 0; i < 40 && !((await portFree(N8N_PORT)) && (await portFree(EMULATOR_PORT))); i++)
+		await new Promise((r) => setTimeout(r, 250));
 	log(`dev instance stopped (${seconds(t)})`);
 }
 
@@ -177,7 +211,9 @@ async function checkPanel(page, ndv, provider, e, visible, when) {
 	const labelsNow = () =>
 		parameters
 			.locator('[data-test-id=parameter-item] .n8n-input-label')
-			.evaluateAll((els) => [...new Set(els.map((el) => (el.innerText ?? '').split('\n')[0].trim()).filter(Boolean))]);
+			.evaluateAll((els) => [
+				...new Set(els.map((el) => (el.innerText ?? '').split('\n')[0].trim()).filter(Boolean)),
+			]);
 	let labels = [];
 	for (let attempt = 0; attempt < 40; attempt++) {
 		labels = await labelsNow();
@@ -191,21 +227,52 @@ async function checkPanel(page, ndv, provider, e, visible, when) {
 	// the Provider selector is a field of its own, showing this provider
 	const providerField = ndv.getByTestId('parameter-input-provider');
 	const providerShown = (await providerField.isVisible()) && labels.includes('Provider');
-	const providerValue = providerShown ? await providerField.locator('input').first().inputValue() : '(not visible)';
-	check(providerShown && providerValue === e.providerName, `${provider} (${when}): the Provider field is visible and shows "${e.providerName}"`, `${JSON.stringify(providerValue)}; labels ${JSON.stringify(labels)}`);
-	check(labels.includes(signature), `${provider} (${when}): panel shows "${signature}"`, JSON.stringify(labels));
+	const providerValue = providerShown
+		? await providerField.locator('input').first().inputValue()
+		: '(not visible)';
+	check(
+		providerShown && providerValue === e.providerName,
+		`${provider} (${when}): the Provider field is visible and shows "${e.providerName}"`,
+		`${JSON.stringify(providerValue)}; labels ${JSON.stringify(labels)}`,
+	);
+	check(
+		labels.includes(signature),
+		`${provider} (${when}): panel shows "${signature}"`,
+		JSON.stringify(labels),
+	);
 	const missing = visible.filter((name) => !labels.includes(name));
-	check(missing.length === 0, `${provider} (${when}): panel shows all its fields (${visible.join(', ')})`, `missing ${JSON.stringify(missing)}; shown ${JSON.stringify(labels)}`);
+	check(
+		missing.length === 0,
+		`${provider} (${when}): panel shows all its fields (${visible.join(', ')})`,
+		`missing ${JSON.stringify(missing)}; shown ${JSON.stringify(labels)}`,
+	);
 	const leaked = labels.filter((name) => e.foreign.includes(name));
-	check(leaked.length === 0, `${provider} (${when}): panel shows no field of another provider`, JSON.stringify(leaked));
+	check(
+		leaked.length === 0,
+		`${provider} (${when}): panel shows no field of another provider`,
+		JSON.stringify(leaked),
+	);
 
 	const selected = await credentialSelect.locator('input.el-input__inner').first().inputValue();
-	check(selected === e.credentialName, `${provider} (${when}): Credential shows "${e.credentialName}"`, JSON.stringify(selected));
-	const foreignCredential = [...e.foreignCredentialNames, ...e.foreignCredentialDisplayNames].filter((name) => panelText.includes(name) || selected.includes(name));
-	check(foreignCredential.length === 0, `${provider} (${when}): panel names no other provider's credential`, JSON.stringify(foreignCredential));
+	check(
+		selected === e.credentialName,
+		`${provider} (${when}): Credential shows "${e.credentialName}"`,
+		JSON.stringify(selected),
+	);
+	const foreignCredential = [
+		...e.foreignCredentialNames,
+		...e.foreignCredentialDisplayNames,
+	].filter((name) => panelText.includes(name) || selected.includes(name));
+	check(
+		foreignCredential.length === 0,
+		`${provider} (${when}): panel names no other provider's credential`,
+		JSON.stringify(foreignCredential),
+	);
 	// the selected credential's type, as the dropdown labels it
 	await credentialSelect.click();
-	const selectedItem = page.locator(`[data-test-id=node-credentials-select-item-${e.credentialId}]`);
+	const selectedItem = page.locator(
+		`[data-test-id=node-credentials-select-item-${e.credentialId}]`,
+	);
 	const selectedText = await selectedItem.innerText();
 	const selectedFlag = await selectedItem.getAttribute('aria-selected');
 	check(
@@ -227,21 +294,33 @@ async function inBrowser(expect) {
 	const context = await chromium.launchPersistentContext(profile, {
 		executablePath: CHROMIUM,
 		headless: true,
-		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		args: [
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+		],
 		viewport: { width: 1440, height: 1000 },
 	});
 	context.setDefaultTimeout(20_000);
 	const timings = {};
 	const page = context.pages()[0] ?? (await context.newPage());
 	try {
-
 		// 1. sign in
 		let t = Date.now();
 		await page.goto(`${EDITOR}/signin`);
 		await page.locator('input[name=emailOrLdapLoginId]').fill(OWNER.email);
 		await page.locator('input[name=password]').fill(OWNER.password);
 		await page.getByTestId('form-submit-button').click();
-		const signedIn = await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 30_000 }).then(() => true, () => false);
+		const signedIn = await page
+			.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 30_000 })
+			.then(
+				() => true,
+				() => false,
+			);
 		check(signedIn, 'signs in to the n8n editor as the dev owner', page.url());
 		timings.signIn = seconds(t);
 		if (!signedIn) return timings;
@@ -253,16 +332,32 @@ async function inBrowser(expect) {
 		await canvasNodes.first().waitFor();
 		// n8n opens a workflow read-only while another tab (e.g. an earlier run's browser) holds it
 		const editHere = page.getByRole('button', { name: 'Edit here' });
-		if (await editHere.waitFor({ timeout: 2_000 }).then(() => true, () => false)) {
+		if (
+			await editHere.waitFor({ timeout: 2_000 }).then(
+				() => true,
+				() => false,
+			)
+		) {
 			log('n8n says the workflow is being edited in another tab: taking it over ("Edit here")');
 			await editHere.click();
 		}
-		const names = await canvasNodes.evaluateAll((els) => els.map((el) => el.getAttribute('data-node-name')));
-		check(names.includes('Form') && names.includes('Create Conversation'), 'the example workflow shows Form → Create Conversation', JSON.stringify(names));
-		await page.locator('[data-test-id=canvas-node][data-node-name="Create Conversation"]').dblclick();
+		const names = await canvasNodes.evaluateAll((els) =>
+			els.map((el) => el.getAttribute('data-node-name')),
+		);
+		check(
+			names.includes('Form') && names.includes('Create Conversation'),
+			'the example workflow shows Form → Create Conversation',
+			JSON.stringify(names),
+		);
+		await page
+			.locator('[data-test-id=canvas-node][data-node-name="Create Conversation"]')
+			.dblclick();
 		const ndv = page.getByTestId('ndv');
 		const credentialSelect = ndv.getByTestId('node-credentials-select');
-		const panelOpen = await credentialSelect.waitFor().then(() => true, () => false);
+		const panelOpen = await credentialSelect.waitFor().then(
+			() => true,
+			() => false,
+		);
 		check(panelOpen, 'double-click opens the Create Conversation panel with a Credential selector');
 		timings.openPanel = seconds(t);
 		if (!panelOpen) return timings;
@@ -273,11 +368,16 @@ async function inBrowser(expect) {
 		fs.mkdirSync(ARTIFACTS, { recursive: true });
 		fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
 		if (REUSE) {
-			log('--reuse: the workflow may have been edited (n8n autosaves): not checking the example as imported');
+			log(
+				'--reuse: the workflow may have been edited (n8n autosaves): not checking the example as imported',
+			);
 		} else {
 			await checkPanel(page, ndv, DEMO.id, expect[DEMO.id], expect[DEMO.id].example, 'as imported');
 			await ndv.screenshot({ path: path.join(ARTIFACTS, `panel-${DEMO.id}-example.png`) });
-			fs.copyFileSync(path.join(ARTIFACTS, `panel-${DEMO.id}-example.png`), path.join(ROOT, 'docs', 'panel.png'));
+			fs.copyFileSync(
+				path.join(ARTIFACTS, `panel-${DEMO.id}-example.png`),
+				path.join(ROOT, 'docs', 'panel.png'),
+			);
 		}
 		// the demo provider last: switching away and back again proves the switch works both ways
 		const providerField = ndv.getByTestId('parameter-input-provider');
@@ -287,22 +387,41 @@ async function inBrowser(expect) {
 			await providerField.click();
 			const providerItems = page.locator('[data-test-id=parameter-input-item]:visible');
 			await providerItems.first().waitFor();
-			const offeredProviders = await providerItems.evaluateAll((els) => els.map((el) => (el.innerText ?? '').split('\n')[0].trim()));
+			const offeredProviders = await providerItems.evaluateAll((els) =>
+				els.map((el) => (el.innerText ?? '').split('\n')[0].trim()),
+			);
 			check(
-				PROVIDERS.every((p) => offeredProviders.includes(expect[p].providerName)) && offeredProviders.length === PROVIDERS.length,
+				PROVIDERS.every((p) => offeredProviders.includes(expect[p].providerName)) &&
+					offeredProviders.length === PROVIDERS.length,
 				`${provider}: the Provider dropdown offers the ${PROVIDERS.length} providers`,
 				JSON.stringify(offeredProviders),
 			);
 			const index = offeredProviders.indexOf(e.providerName);
 			if (index < 0) throw new Error(`the Provider dropdown has no "${e.providerName}"`);
 			await providerItems.nth(index).click();
-			await providerItems.first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
-			for (let attempt = 0; attempt < 40 && (await providerField.locator('input').first().inputValue()) !== e.providerName; attempt++) await page.waitForTimeout(250);
+			await providerItems
+				.first()
+				.waitFor({ state: 'hidden', timeout: 5_000 })
+				.catch(() => {});
+			for (
+				let attempt = 0;
+				attempt < 40 &&
+				(await providerField.locator('input').first().inputValue()) !== e.providerName;
+				attempt++
+			)
+				await page.waitForTimeout(250);
 
 			// right after the switch: one Credential selector, and no other provider's credential kept
 			const credentialSelectors = await ndv.getByTestId('node-credentials-select').count();
-			check(credentialSelectors === 1, `${provider}: the panel has one Credential selector`, `${credentialSelectors} selectors`);
-			const credentialAfterSwitch = await credentialSelect.locator('input.el-input__inner').first().inputValue();
+			check(
+				credentialSelectors === 1,
+				`${provider}: the panel has one Credential selector`,
+				`${credentialSelectors} selectors`,
+			);
+			const credentialAfterSwitch = await credentialSelect
+				.locator('input.el-input__inner')
+				.first()
+				.inputValue();
 			check(
 				credentialAfterSwitch === '' || credentialAfterSwitch === e.credentialName,
 				`${provider}: after the switch the Credential is empty or this provider's, not the previous one's`,
@@ -313,7 +432,9 @@ async function inBrowser(expect) {
 			await credentialSelect.click();
 			const credentialItems = page.locator('[data-test-id^=node-credentials-select-item-]:visible');
 			await page.getByTestId('node-credentials-select-item-new').waitFor();
-			const offered = await credentialItems.evaluateAll((els) => els.map((el) => ({ id: el.getAttribute('data-test-id'), text: el.innerText })));
+			const offered = await credentialItems.evaluateAll((els) =>
+				els.map((el) => ({ id: el.getAttribute('data-test-id'), text: el.innerText })),
+			);
 			const sandboxItems = offered.filter((item) => item.id !== 'node-credentials-select-item-new');
 			check(
 				sandboxItems.length === 1 &&
@@ -327,10 +448,15 @@ async function inBrowser(expect) {
 			// "Create new credential" opens a new credential of this provider's type, not a type chooser
 			await page.getByTestId('node-credentials-select-item-new').click();
 			const modal = page.getByTestId('editCredential-modal');
-			const modalOpen = await modal.waitFor().then(() => true, () => false);
+			const modalOpen = await modal.waitFor().then(
+				() => true,
+				() => false,
+			);
 			const modalText = modalOpen ? await modal.locator('header').innerText() : '';
 			check(
-				modalOpen && modalText.includes(e.credentialDisplayName) && e.foreignCredentialDisplayNames.every((name) => !modalText.includes(name)),
+				modalOpen &&
+					modalText.includes(e.credentialDisplayName) &&
+					e.foreignCredentialDisplayNames.every((name) => !modalText.includes(name)),
 				`${provider}: "Create new credential" opens a new "${e.credentialDisplayName}"`,
 				JSON.stringify(modalText),
 			);
@@ -340,7 +466,8 @@ async function inBrowser(expect) {
 				await modal.getByRole('button', { name: 'Close this dialog' }).click();
 				await modal.waitFor({ state: 'hidden' });
 			}
-			if (!(await ndv.isVisible())) throw new Error('closing the new-credential dialog closed the panel too');
+			if (!(await ndv.isVisible()))
+				throw new Error('closing the new-credential dialog closed the panel too');
 
 			// pick the sandbox credential, then the whole panel
 			await credentialSelect.click();
@@ -348,7 +475,11 @@ async function inBrowser(expect) {
 			await checkPanel(page, ndv, provider, e, e.visible, 'after switching');
 			await ndv.screenshot({ path: path.join(ARTIFACTS, `panel-${provider}.png`) });
 		}
-		if (REUSE) fs.copyFileSync(path.join(ARTIFACTS, `panel-${DEMO.id}.png`), path.join(ROOT, 'docs', 'panel.png'));
+		if (REUSE)
+			fs.copyFileSync(
+				path.join(ARTIFACTS, `panel-${DEMO.id}.png`),
+				path.join(ROOT, 'docs', 'panel.png'),
+			);
 		timings.providers = seconds(t);
 
 		// 4. the example form, submitted in the browser, and the sandbox page
@@ -357,33 +488,63 @@ async function inBrowser(expect) {
 		const { fields, submission } = DEMO.fixtures.example;
 		const form = await context.newPage();
 		const formResponse = await form.goto(`${EDITOR}/form/${FORM_PATH}`);
-		const formShown = await form.locator('#submit-btn').waitFor({ timeout: 15_000 }).then(() => true, () => false);
-		if (!check(formShown, 'the example form opens in the browser (its workflow is active)', `HTTP ${formResponse?.status()}: ${(await form.locator('body').innerText()).slice(0, 300)}`)) {
+		const formShown = await form
+			.locator('#submit-btn')
+			.waitFor({ timeout: 15_000 })
+			.then(
+				() => true,
+				() => false,
+			);
+		if (
+			!check(
+				formShown,
+				'the example form opens in the browser (its workflow is active)',
+				`HTTP ${formResponse?.status()}: ${(await form.locator('body').innerText()).slice(0, 300)}`,
+			)
+		) {
 			return timings;
 		}
 		// the demo form as a person fills it, with a message of its own to find on the sandbox page
 		for (const [index, field] of fields.entries()) {
 			const value = submission.values[index];
-			await form.getByLabel(field.fieldLabel, { exact: true }).fill(value === submission.marker ? message : value);
+			await form
+				.getByLabel(field.fieldLabel, { exact: true })
+				.fill(value === submission.marker ? message : value);
 		}
 		await form.locator('#submit-btn').click();
 		const submitted = await form
 			.getByText(/submitted|thank/i)
 			.first()
 			.waitFor({ timeout: 20_000 })
-			.then(() => true, () => false);
-		check(submitted, 'the example form accepts the submission in the browser', (await form.locator('body').innerText()).slice(0, 300));
+			.then(
+				() => true,
+				() => false,
+			);
+		check(
+			submitted,
+			'the example form accepts the submission in the browser',
+			(await form.locator('body').innerText()).slice(0, 300),
+		);
 		await form.screenshot({ path: path.join(ARTIFACTS, 'form-submitted.png') });
 
 		const sandbox = await context.newPage();
 		let found = false;
 		for (let attempt = 0; attempt < 40 && !found; attempt++) {
 			await sandbox.goto(`${SANDBOX_URL}/`);
-			found = (await sandbox.locator(`section#${DEMO.id} li[data-provider=${DEMO.id}]`, { hasText: message }).count()) > 0;
+			found =
+				(await sandbox
+					.locator(`section#${DEMO.id} li[data-provider=${DEMO.id}]`, { hasText: message })
+					.count()) > 0;
 			if (!found) await sandbox.waitForTimeout(500);
 		}
-		const entry = sandbox.locator(`section#${DEMO.id} li[data-provider=${DEMO.id}]`, { hasText: message }).first();
-		check(found, `the sandbox page lists the new ${DEMO.definition.displayName} conversation with the form message`, message);
+		const entry = sandbox
+			.locator(`section#${DEMO.id} li[data-provider=${DEMO.id}]`, { hasText: message })
+			.first();
+		check(
+			found,
+			`the sandbox page lists the new ${DEMO.definition.displayName} conversation with the form message`,
+			message,
+		);
 		if (found) await entry.scrollIntoViewIfNeeded();
 		await sandbox.screenshot({ path: path.join(ARTIFACTS, 'sandbox.png') });
 		timings.formToSandbox = seconds(t);
@@ -410,9 +571,14 @@ async function main() {
 	if (REUSE) {
 		log(`--reuse: using the running instance at ${EDITOR} and ${SANDBOX_URL}`);
 	} else {
-		for (const [port, variable] of [[N8N_PORT, 'DEV_N8N_PORT'], [EMULATOR_PORT, 'EMULATOR_PORT']]) {
+		for (const [port, variable] of [
+			[N8N_PORT, 'DEV_N8N_PORT'],
+			[EMULATOR_PORT, 'EMULATOR_PORT'],
+		]) {
 			if (!(await portFree(port))) {
-				throw new Error(`port ${port} is in use (a running \`npm run dev\`?): stop it, set ${variable}, or run \`npm run test:browser -- --reuse\``);
+				throw new Error(
+					`port ${port} is in use (a running \`npm run dev\`?): stop it, set ${variable}, or run \`npm run test:browser -- --reuse\``,
+				);
 			}
 		}
 		await startDev();
@@ -421,7 +587,11 @@ async function main() {
 	const expect = expectations();
 	t = Date.now();
 	const timings = await inBrowser(expect);
-	log(`timings: start ${startup}; browser ${seconds(t)} (${Object.entries(timings).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+	log(
+		`timings: start ${startup}; browser ${seconds(t)} (${Object.entries(timings)
+			.map(([k, v]) => `${k} ${v}`)
+			.join(', ')})`,
+	);
 }
 
 // Ctrl-C / kill: the dev instance runs in its own process group, so stop it before leaving

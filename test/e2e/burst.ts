@@ -24,7 +24,11 @@ export interface BurstPlan {
 }
 
 /** Webhook (answers when the run ends) → Create Conversation from `message` in the body. */
-export function burstWorkflow(id: string, path: string, emulator: Emulator): Record<string, unknown> {
+export function burstWorkflow(
+	id: string,
+	path: string,
+	emulator: Emulator,
+): Record<string, unknown> {
 	const provider = quotaProvider();
 	return {
 		id,
@@ -76,13 +80,26 @@ export interface BurstOutcome {
 	lastCreateMs: number;
 }
 
-function post(baseUrl: string, path: string, body: unknown, agent: http.Agent): Promise<{ status: number; text: string }> {
+function post(
+	baseUrl: string,
+	path: string,
+	body: unknown,
+	agent: http.Agent,
+): Promise<{ status: number; text: string }> {
 	const url = new URL(`/webhook/${path}`, baseUrl);
 	const payload = JSON.stringify(body);
 	return new Promise((resolve, reject) => {
 		const request = http.request(
 			url,
-			{ method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }, timeout: 5 * 60_000 },
+			{
+				method: 'POST',
+				agent,
+				headers: {
+					'content-type': 'application/json',
+					'content-length': Buffer.byteLength(payload),
+				},
+				timeout: 5 * 60_000,
+			},
 			(response) => {
 				let text = '';
 				response.setEncoding('utf8');
@@ -105,38 +122,61 @@ export async function warmUp(baseUrl: string, path: string, count = 20): Promise
 	const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
 	try {
 		const answers = await Promise.all(
-			Array.from({ length: count }, (_, index) => post(baseUrl, path, { message: `warm-up ${path} ${index}` }, agent)),
+			Array.from({ length: count }, (_, index) =>
+				post(baseUrl, path, { message: `warm-up ${path} ${index}` }, agent),
+			),
 		);
 		const failed = answers.filter((answer) => answer.status !== 200);
-		if (failed.length) throw new Error(`warm-up: ${failed.length} of ${count} failed: ${failed[0].status} ${failed[0].text.slice(0, 300)}`);
+		if (failed.length)
+			throw new Error(
+				`warm-up: ${failed.length} of ${count} failed: ${failed[0].status} ${failed[0].text.slice(0, 300)}`,
+			);
 	} finally {
 		agent.destroy();
 	}
 }
 
-export async function fireBurst(emulator: Emulator, baseUrl: string, plan: BurstPlan): Promise<BurstOutcome> {
+export async function fireBurst(
+	emulator: Emulator,
+	baseUrl: string,
+	plan: BurstPlan,
+): Promise<BurstOutcome> {
 	const provider = quotaProvider();
 	const createPath = provider.fixtures.reliability.createPath;
 	const messages = Array.from({ length: plan.count }, (_, index) => `burst ${plan.path} ${index}`);
 	provider.quota.limitEachCredential(emulator, plan.limit, plan.windowMs);
 	const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
 	try {
-		await new Promise((resolve) => setTimeout(resolve, plan.windowMs - (Date.now() % plan.windowMs) + 5));
+		await new Promise((resolve) =>
+			setTimeout(resolve, plan.windowMs - (Date.now() % plan.windowMs) + 5),
+		);
 		const started = Date.now();
 		const answers = await Promise.all(
-			messages.map((message) => post(baseUrl, plan.path, { message }, agent).catch((error: Error) => ({ status: 0, text: error.message }))),
+			messages.map((message) =>
+				post(baseUrl, plan.path, { message }, agent).catch((error: Error) => ({
+					status: 0,
+					text: error.message,
+				})),
+			),
 		);
 		const wallMs = Date.now() - started;
 		const windowStart = Math.floor(started / plan.windowMs) * plan.windowMs;
-		const floorMs = windowStart + (Math.ceil(plan.count / plan.limit) - 1) * plan.windowMs - started;
+		const floorMs =
+			windowStart + (Math.ceil(plan.count / plan.limit) - 1) * plan.windowMs - started;
 
-		const creates = emulator.requestsFor(provider.id, { method: 'POST', path: createPath }).filter((request) => request.receivedAt >= started);
-		const createdBodies = provider.quota.createdMessages(emulator).filter((body) => messages.includes(body));
+		const creates = emulator
+			.requestsFor(provider.id, { method: 'POST', path: createPath })
+			.filter((request) => request.receivedAt >= started);
+		const createdBodies = provider.quota
+			.createdMessages(emulator)
+			.filter((body) => messages.includes(body));
 		const counts = new Map<string, number>();
 		for (const body of createdBodies) counts.set(body, (counts.get(body) ?? 0) + 1);
 		const answered = answers.map((answer) => {
 			try {
-				const json = JSON.parse(answer.text) as { conversationId?: string } | Array<{ conversationId?: string }>;
+				const json = JSON.parse(answer.text) as
+					| { conversationId?: string }
+					| Array<{ conversationId?: string }>;
 				return (Array.isArray(json) ? json[0] : json)?.conversationId ?? undefined;
 			} catch {
 				return undefined;
@@ -152,7 +192,10 @@ export async function fireBurst(emulator: Emulator, baseUrl: string, plan: Burst
 			created: createdBodies.length,
 			duplicates: [...counts.values()].reduce((sum, count) => sum + count - 1, 0),
 			lost: messages.filter((message) => !counts.has(message)),
-			failures: answers.filter((answer) => answer.status !== 200).slice(0, 5).map((answer) => `${answer.status}: ${answer.text.slice(0, 300)}`),
+			failures: answers
+				.filter((answer) => answer.status !== 200)
+				.slice(0, 5)
+				.map((answer) => `${answer.status}: ${answer.text.slice(0, 300)}`),
 			perWindow: creates.reduce<Record<string, number>>((acc, request) => {
 				const key = String(Math.floor((request.receivedAt - windowStart) / plan.windowMs));
 				acc[key] = (acc[key] ?? 0) + 1;

@@ -9,10 +9,20 @@ const e2e = require('./jest.config.js');
 const rootDir = path.resolve(__dirname, '..', '..');
 
 /** Options jest only accepts globally: taken from the root config, left out of the projects. */
-const GLOBAL_ONLY = ['testTimeout', 'reporters', 'maxWorkers', 'bail', 'collectCoverage', 'coverageReporters', 'verbose'];
+const GLOBAL_ONLY = [
+	'testTimeout',
+	'reporters',
+	'maxWorkers',
+	'bail',
+	'collectCoverage',
+	'coverageReporters',
+	'verbose',
+];
 const project = (config, displayName) =>
 	Object.fromEntries(
-		Object.entries({ ...config, rootDir, displayName }).filter(([key]) => !GLOBAL_ONLY.includes(key)),
+		Object.entries({ ...config, rootDir, displayName }).filter(
+			([key]) => !GLOBAL_ONLY.includes(key),
+		),
 	);
 
 /** @type {import('jest').Config} */

@@ -15,7 +15,15 @@ import { NodeHelpers, type INodeCredentialDescription } from 'n8n-workflow';
 
 import * as driver from '../../scripts/n8n/n8n-driver.cjs';
 import * as ensure from '../../scripts/n8n/ensure-n8n.cjs';
-import { createEmulator, NODE_TYPE, credentialRef, sandboxCredentials, sandboxProviders, type Emulator, type SandboxProvider } from '../../sandbox';
+import {
+	createEmulator,
+	NODE_TYPE,
+	credentialRef,
+	sandboxCredentials,
+	sandboxProviders,
+	type Emulator,
+	type SandboxProvider,
+} from '../../sandbox';
 import { demoProvider, formPath, WEBHOOK_PATH, webhookBody } from '../../sandbox/examples';
 import { burstWorkflow, fireBurst, warmUp } from './burst';
 
@@ -64,21 +72,37 @@ async function poll<T>(probe: () => T | undefined, timeoutMs = 15_000): Promise<
 /** Manual Trigger → per provider: Code (3 items) → Create Conversation, and Code → Create Conversation (On Error → Continue). */
 function allProvidersWorkflow(): Record<string, unknown> {
 	const nodes: Array<Record<string, unknown>> = [
-		{ id: 'trigger', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'trigger',
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 	];
 	const targets: Array<{ node: string; type: string; index: number }> = [];
 	const connections: Record<string, unknown> = {};
 	PROVIDERS.forEach((provider, row) => {
 		const p = provider.id;
 		const scenario = provider.fixtures.e2e;
-		const code = (items: unknown[]) => ({ jsCode: `return ${JSON.stringify(items.map((json) => ({ json })))};` });
+		const code = (items: unknown[]) => ({
+			jsCode: `return ${JSON.stringify(items.map((json) => ({ json })))};`,
+		});
 		const branches: Array<[string, string, unknown[], boolean]> = [
 			[`${p} items`, `${p} create`, goodItems.get(p)!, false],
 			[`${p} mixed items`, `${p} create (continue)`, mixedItems.get(p)!, true],
 		];
 		branches.forEach(([source, target, items, continueOnError], column) => {
 			const y = (row * 2 + column) * 160;
-			nodes.push({ id: `${p}-src-${column}`, name: source, type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, y], parameters: code(items) });
+			nodes.push({
+				id: `${p}-src-${column}`,
+				name: source,
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [220, y],
+				parameters: code(items),
+			});
 			nodes.push({
 				id: `${p}-node-${column}`,
 				name: target,
@@ -94,7 +118,14 @@ function allProvidersWorkflow(): Record<string, unknown> {
 		});
 	});
 	connections.Start = { main: [targets] };
-	return { id: WORKFLOW_ID, name: 'E2E: all providers', nodes, connections, settings: { executionOrder: 'v1' }, active: false };
+	return {
+		id: WORKFLOW_ID,
+		name: 'E2E: all providers',
+		nodes,
+		connections,
+		settings: { executionOrder: 'v1' },
+		active: false,
+	};
 }
 
 function exampleFiles(): string[] {
@@ -108,30 +139,52 @@ async function importWorkflows(workflows: Array<Record<string, unknown>>): Promi
 	const file = join(work, 'workflows.json');
 	writeFileSync(file, JSON.stringify(workflows));
 	const result = await driver.runN8n(env, ['import:workflow', `--input=${file}`]);
-	if (result.code !== 0 || !new RegExp(`Successfully imported ${workflows.length} workflows`).test(result.stdout)) {
-		throw new Error(`import:workflow failed (exit ${result.code})\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
+	if (
+		result.code !== 0 ||
+		!new RegExp(`Successfully imported ${workflows.length} workflows`).test(result.stdout)
+	) {
+		throw new Error(
+			`import:workflow failed (exit ${result.code})\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`,
+		);
 	}
 }
 
 /** `n8n import:workflow --separate --input=examples`, as the README says. */
 async function importExamples(): Promise<void> {
-	const result = await driver.runN8n(env, ['import:workflow', '--separate', `--input=${join(ROOT, 'examples')}`]);
+	const result = await driver.runN8n(env, [
+		'import:workflow',
+		'--separate',
+		`--input=${join(ROOT, 'examples')}`,
+	]);
 	const count = exampleFiles().length;
-	if (result.code !== 0 || !new RegExp(`Successfully imported ${count} workflows`).test(result.stdout)) {
-		throw new Error(`import:workflow --separate failed (exit ${result.code})\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
+	if (
+		result.code !== 0 ||
+		!new RegExp(`Successfully imported ${count} workflows`).test(result.stdout)
+	) {
+		throw new Error(
+			`import:workflow --separate failed (exit ${result.code})\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`,
+		);
 	}
 }
 
 beforeAll(async () => {
 	await timed('ensure n8n', () => ensure.ensureN8n());
-	if (!existsSync(join(ROOT, 'dist', 'nodes', 'CreateConversation', 'CreateConversation.node.js'))) {
-		throw new Error('dist/ is missing: run `npm run build` first (npm run test:e2e and npm run check do)');
+	if (
+		!existsSync(join(ROOT, 'dist', 'nodes', 'CreateConversation', 'CreateConversation.node.js'))
+	) {
+		throw new Error(
+			'dist/ is missing: run `npm run build` first (npm run test:e2e and npm run check do)',
+		);
 	}
 	emulator = await createEmulator().start();
 	work = mkdtempSync(join(tmpdir(), 'cc-e2e-'));
 
 	const packed = await timed('npm pack', () =>
-		driver.runProcess('npm', ['pack', '--pack-destination', work, '--loglevel=error'], { cwd: ROOT, env: { ...process.env }, timeoutMs: 2 * MINUTE }),
+		driver.runProcess('npm', ['pack', '--pack-destination', work, '--loglevel=error'], {
+			cwd: ROOT,
+			env: { ...process.env },
+			timeoutMs: 2 * MINUTE,
+		}),
 	);
 	if (packed.code !== 0) throw new Error(`npm pack failed: ${packed.stderr}`);
 	const tarball = join(work, packed.stdout.trim().split('\n').pop()!);
@@ -145,12 +198,22 @@ beforeAll(async () => {
 		goodItems.set(id, fixtures.e2e.goodItems(emulator));
 		mixedItems.set(id, fixtures.e2e.mixedItems(emulator));
 	}
-	await timed('import:credentials', () => driver.importCredentials(env, sandboxCredentials(emulator.url)));
-	for (const file of exampleFiles()) exampleIds.set(file, JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8')).id);
-	await timed('import:workflow', () => importWorkflows([allProvidersWorkflow(), burstWorkflow(BURST_WORKFLOW_ID, BURST_PATH, emulator)]));
+	await timed('import:credentials', () =>
+		driver.importCredentials(env, sandboxCredentials(emulator.url)),
+	);
+	for (const file of exampleFiles())
+		exampleIds.set(file, JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8')).id);
+	await timed('import:workflow', () =>
+		importWorkflows([
+			allProvidersWorkflow(),
+			burstWorkflow(BURST_WORKFLOW_ID, BURST_PATH, emulator),
+		]),
+	);
 	// The examples exactly as they are in the repository, with the command the README prints.
 	await timed('import:workflow examples', () => importExamples());
-	run = await timed('execute', () => driver.executeWorkflow(env, WORKFLOW_ID, { timeoutMs: 3 * MINUTE }));
+	run = await timed('execute', () =>
+		driver.executeWorkflow(env, WORKFLOW_ID, { timeoutMs: 3 * MINUTE }),
+	);
 	client = await timed('n8n start', () => driver.startN8n(env));
 	// what the editor loads: every node type n8n registered (same content as `n8n export:nodes`,
 	// without another n8n boot; export:nodes also proved racy: it can exit before its file is written)
@@ -160,7 +223,8 @@ beforeAll(async () => {
 /** The type files the editor loads (`/types/nodes.json`, `/types/credentials.json`), with the session cookie. */
 async function typeFile(n8n: driver.N8nClient, kind: 'nodes' | 'credentials'): Promise<any[]> {
 	const res = await fetch(`${n8n.baseUrl}/types/${kind}.json`, { headers: { cookie: n8n.cookie } });
-	if (res.status !== 200) throw new Error(`GET /types/${kind}.json: HTTP ${res.status} ${await res.text()}`);
+	if (res.status !== 200)
+		throw new Error(`GET /types/${kind}.json: HTTP ${res.status} ${await res.text()}`);
 	return (await res.json()) as any[];
 }
 
@@ -178,125 +242,187 @@ describe('installed like the Community Nodes installer does', () => {
 		expect(node).toBeDefined();
 		expect(node!.displayName).toBe('Create Conversation');
 		const provider = node!.properties.find((property: any) => property.name === 'provider');
-		expect(provider.options.map((option: any) => option.value)).toEqual(PROVIDERS.map(({ id }) => id));
+		expect(provider.options.map((option: any) => option.value)).toEqual(
+			PROVIDERS.map(({ id }) => id),
+		);
 		// Each provider's credential, hidden for every other provider (see description.ts for why
 		// not `show`): exactly one credential applies to each provider, as n8n itself evaluates it.
 		for (const { id, definition } of PROVIDERS) {
 			const applies = node!.credentials.filter((credential: INodeCredentialDescription) =>
 				NodeHelpers.displayParameter({ provider: id }, credential, null, null),
 			);
-			expect(applies).toEqual([{ name: definition.credentialType, required: true, displayOptions: expect.anything() }]);
+			expect(applies).toEqual([
+				{ name: definition.credentialType, required: true, displayOptions: expect.anything() },
+			]);
 		}
 		// usableAsTool: n8n derives the AI-agent tool variant
 		expect(exported.some((type) => type.name === `${NODE_TYPE}Tool`)).toBe(true);
 	});
 
 	test('every credential type loads in the running n8n', async () => {
-		const types = (await typeFile(client!, 'credentials')) as Array<{ name: string; properties: Array<{ name: string }> }>;
+		const types = (await typeFile(client!, 'credentials')) as Array<{
+			name: string;
+			properties: Array<{ name: string }>;
+		}>;
 		for (const { definition, fixtures } of PROVIDERS) {
 			const type = types!.find((candidate) => candidate.name === definition.credentialType);
 			expect(type).toBeDefined();
 			const fields = type!.properties.map((property) => property.name);
-			expect(fields).toEqual(expect.arrayContaining(Object.keys(fixtures.credential(emulator.url))));
+			expect(fields).toEqual(
+				expect.arrayContaining(Object.keys(fixtures.credential(emulator.url))),
+			);
 		}
 	});
 });
 
-describe.each(PROVIDERS.map((provider) => [provider.id, provider] as [string, SandboxProvider]))('%s in a real n8n', (provider, { definition, fixtures }) => {
-	const scenario = fixtures.e2e;
-	const creates = () => emulator.requestsFor(provider, { method: 'POST' }).filter((request) => scenario.createPath === request.path);
-	const findCreate = (item: Record<string, unknown>) => creates().find((request) => isDeepStrictEqual(request.body, scenario.expectedBody(item, emulator)));
+describe.each(PROVIDERS.map((provider) => [provider.id, provider] as [string, SandboxProvider]))(
+	'%s in a real n8n',
+	(provider, { definition, fixtures }) => {
+		const scenario = fixtures.e2e;
+		const creates = () =>
+			emulator
+				.requestsFor(provider, { method: 'POST' })
+				.filter((request) => scenario.createPath === request.path);
+		const findCreate = (item: Record<string, unknown>) =>
+			creates().find((request) =>
+				isDeepStrictEqual(request.body, scenario.expectedBody(item, emulator)),
+			);
 
-	test('three items from a Code node with expressions create three conversations, exactly as sent', () => {
-		const output = driver.nodeItems(run.run, `${provider} create`);
-		if (!output) throw new Error(`no output from "${provider} create": ${JSON.stringify(driver.nodeError(run.run, `${provider} create`) ?? run.error)}`);
-		const items = goodItems.get(provider)!;
-		expect(output).toHaveLength(3);
-		items.forEach((item, index) => {
-			const request = findCreate(item);
-			expect({ index, body: request?.body }).toEqual({ index, body: scenario.expectedBody(item, emulator) });
-			expect(request!.status).toBeLessThan(300);
-			expect(output[index].pairedItem).toEqual({ item: index });
-			expect(output[index].json).toMatchObject(scenario.expectedOutput(item, request!.response, emulator));
-		});
-	});
-
-	test('On Error → Continue: the bad item is an error item naming the field, the good ones are created', () => {
-		const output = driver.nodeItems(run.run, `${provider} create (continue)`);
-		if (!output) throw new Error(`no output from "${provider} create (continue)": ${JSON.stringify(run.error)}`);
-		const items = mixedItems.get(provider)!;
-		expect(output).toHaveLength(3);
-		items.forEach((item, index) => {
-			expect(output[index].pairedItem).toEqual({ item: index });
-			if (index === scenario.badIndex) {
-				expect(output[index].json.error).toMatch(scenario.badError);
-				expect(output[index].json).not.toHaveProperty('conversationId');
-				expect(findCreate(item)).toBeUndefined();
-			} else {
+		test('three items from a Code node with expressions create three conversations, exactly as sent', () => {
+			const output = driver.nodeItems(run.run, `${provider} create`);
+			if (!output)
+				throw new Error(
+					`no output from "${provider} create": ${JSON.stringify(driver.nodeError(run.run, `${provider} create`) ?? run.error)}`,
+				);
+			const items = goodItems.get(provider)!;
+			expect(output).toHaveLength(3);
+			items.forEach((item, index) => {
 				const request = findCreate(item);
-				expect(request).toBeDefined();
-				expect(output[index].json).toMatchObject(scenario.expectedOutput(item, request!.response, emulator));
-			}
+				expect({ index, body: request?.body }).toEqual({
+					index,
+					body: scenario.expectedBody(item, emulator),
+				});
+				expect(request!.status).toBeLessThan(300);
+				expect(output[index].pairedItem).toEqual({ item: index });
+				expect(output[index].json).toMatchObject(
+					scenario.expectedOutput(item, request!.response, emulator),
+				);
+			});
 		});
-		// 3 good + 2 good: nothing else was sent
-		expect(creates()).toHaveLength(5);
-	});
 
-	test('the credential test passes against the emulator and fails clearly with a wrong secret', async () => {
-		const data = fixtures.credential(emulator.url);
-		const good = await driver.testCredential(client!, { type: definition.credentialType, data });
-		expect({ status: good.status, message: good.message }).toMatchObject({ status: 'OK' });
+		test('On Error → Continue: the bad item is an error item naming the field, the good ones are created', () => {
+			const output = driver.nodeItems(run.run, `${provider} create (continue)`);
+			if (!output)
+				throw new Error(
+					`no output from "${provider} create (continue)": ${JSON.stringify(run.error)}`,
+				);
+			const items = mixedItems.get(provider)!;
+			expect(output).toHaveLength(3);
+			items.forEach((item, index) => {
+				expect(output[index].pairedItem).toEqual({ item: index });
+				if (index === scenario.badIndex) {
+					expect(output[index].json.error).toMatch(scenario.badError);
+					expect(output[index].json).not.toHaveProperty('conversationId');
+					expect(findCreate(item)).toBeUndefined();
+				} else {
+					const request = findCreate(item);
+					expect(request).toBeDefined();
+					expect(output[index].json).toMatchObject(
+						scenario.expectedOutput(item, request!.response, emulator),
+					);
+				}
+			});
+			// 3 good + 2 good: nothing else was sent
+			expect(creates()).toHaveLength(5);
+		});
 
-		const wrong = 'wrong-secret-value-e2e';
-		const bad = await driver.testCredential(client!, { type: definition.credentialType, data: { ...data, [fixtures.secretField]: wrong } });
-		expect(bad.status).toBe('Error');
-		// OAuth2 credentials fail at n8n's own token request; the others at the provider's test call
-		expect(bad.message).toMatch(definition.usesOAuth2 ? /Failed to acquire OAuth2 access token/ : /Unauthorized|401|invalid|wrong|rejected/i);
-		expect(bad.message).not.toContain(wrong);
-	});
-});
+		test('the credential test passes against the emulator and fails clearly with a wrong secret', async () => {
+			const data = fixtures.credential(emulator.url);
+			const good = await driver.testCredential(client!, { type: definition.credentialType, data });
+			expect({ status: good.status, message: good.message }).toMatchObject({ status: 'OK' });
+
+			const wrong = 'wrong-secret-value-e2e';
+			const bad = await driver.testCredential(client!, {
+				type: definition.credentialType,
+				data: { ...data, [fixtures.secretField]: wrong },
+			});
+			expect(bad.status).toBe('Error');
+			// OAuth2 credentials fail at n8n's own token request; the others at the provider's test call
+			expect(bad.message).toMatch(
+				definition.usesOAuth2
+					? /Failed to acquire OAuth2 access token/
+					: /Unauthorized|401|invalid|wrong|rejected/i,
+			);
+			expect(bad.message).not.toContain(wrong);
+		});
+	},
+);
 
 describe('examples/', () => {
 	const files = exampleFiles();
 
 	test('every example has a stable id of its own, so importing it works and re-importing updates it', () => {
-		const ids = files.map((file) => JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8')).id);
+		const ids = files.map(
+			(file) => JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8')).id,
+		);
 		expect(ids.every((id) => typeof id === 'string' && /^[A-Za-z0-9]{16}$/.test(id))).toBe(true);
 		expect(new Set(ids).size).toBe(files.length);
 	});
 
 	test('there is a form example per provider, a webhook example and an AI agent example', () => {
 		expect(files).toEqual(
-			expect.arrayContaining([...PROVIDERS.map(({ id }) => `form-to-${id}.json`), 'webhook-to-conversation.json', 'ai-agent-tool.json']),
+			expect.arrayContaining([
+				...PROVIDERS.map(({ id }) => `form-to-${id}.json`),
+				'webhook-to-conversation.json',
+				'ai-agent-tool.json',
+			]),
 		);
 	});
 
-	test.each(files)('%s imported into the real n8n, with node types and versions it knows', async (file) => {
-		const response = await client!.rest('GET', `/workflows/${exampleIds.get(file)}`);
-		expect(response.status).toBe(200);
-		const source = JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
-		expect(response.data.nodes.map((node: any) => node.name).sort()).toEqual(source.nodes.map((node: any) => node.name).sort());
-		for (const node of response.data.nodes) {
-			const versions = exported
-				.filter((type) => type.name === node.type)
-				.flatMap((type) => (Array.isArray(type.version) ? type.version : [type.version]));
-			expect({ node: node.name, type: node.type, known: versions.includes(node.typeVersion) }).toEqual({ node: node.name, type: node.type, known: true });
-			for (const credentialType of Object.keys(node.credentials ?? {})) {
-				if (node.type.startsWith(`${NODE_TYPE}`)) expect(PROVIDERS.map(({ definition }) => definition.credentialType)).toContain(credentialType);
+	test.each(files)(
+		'%s imported into the real n8n, with node types and versions it knows',
+		async (file) => {
+			const response = await client!.rest('GET', `/workflows/${exampleIds.get(file)}`);
+			expect(response.status).toBe(200);
+			const source = JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
+			expect(response.data.nodes.map((node: any) => node.name).sort()).toEqual(
+				source.nodes.map((node: any) => node.name).sort(),
+			);
+			for (const node of response.data.nodes) {
+				const versions = exported
+					.filter((type) => type.name === node.type)
+					.flatMap((type) => (Array.isArray(type.version) ? type.version : [type.version]));
+				expect({
+					node: node.name,
+					type: node.type,
+					known: versions.includes(node.typeVersion),
+				}).toEqual({ node: node.name, type: node.type, known: true });
+				for (const credentialType of Object.keys(node.credentials ?? {})) {
+					if (node.type.startsWith(`${NODE_TYPE}`))
+						expect(PROVIDERS.map(({ definition }) => definition.credentialType)).toContain(
+							credentialType,
+						);
+				}
 			}
-		}
-		// the package's nodes in the examples use a provider and that provider's credential
-		for (const node of response.data.nodes.filter((n: any) => n.type.startsWith(NODE_TYPE))) {
-			expect(Object.keys(node.credentials)).toEqual([PROVIDERS.find(({ id }) => id === node.parameters.provider)!.definition.credentialType]);
-		}
-	});
+			// the package's nodes in the examples use a provider and that provider's credential
+			for (const node of response.data.nodes.filter((n: any) => n.type.startsWith(NODE_TYPE))) {
+				expect(Object.keys(node.credentials)).toEqual([
+					PROVIDERS.find(({ id }) => id === node.parameters.provider)!.definition.credentialType,
+				]);
+			}
+		},
+	);
 
 	async function activate(file: string): Promise<void> {
 		const id = exampleIds.get(file)!;
 		const current = await client!.rest('GET', `/workflows/${id}`);
-		const result = await client!.rest('POST', `/workflows/${id}/activate`, { versionId: current.data.versionId });
-		expect({ status: result.status, text: result.ok ? '' : result.text }).toEqual({ status: 200, text: '' });
-
+		const result = await client!.rest('POST', `/workflows/${id}/activate`, {
+			versionId: current.data.versionId,
+		});
+		expect({ status: result.status, text: result.ok ? '' : result.text }).toEqual({
+			status: 200,
+			text: '',
+		});
 	}
 
 	/** Activation registers webhooks shortly after the REST call answers. */
@@ -330,10 +456,15 @@ describe('examples/', () => {
 			}),
 		);
 		const text = await res.text();
-		expect({ status: res.status, text: res.status === 200 ? '' : `${text}\n${client!.logs().slice(-3000)}` }).toEqual({ status: 200, text: '' });
+		expect({
+			status: res.status,
+			text: res.status === 200 ? '' : `${text}\n${client!.logs().slice(-3000)}`,
+		}).toEqual({ status: 200, text: '' });
 		const [created] = conversationsWith(marker);
 		expect(created).toBeDefined();
-		expect(JSON.parse(text)).toEqual([expect.objectContaining({ provider: DEMO.id, status: 'created', conversationId: created.id })]);
+		expect(JSON.parse(text)).toEqual([
+			expect.objectContaining({ provider: DEMO.id, status: 'created', conversationId: created.id }),
+		]);
 	});
 
 	test('the demo form example: submitting the form as a browser does creates a conversation on the sandbox page', async () => {
@@ -345,8 +476,13 @@ describe('examples/', () => {
 
 		const marker = `e2e form example ${Date.now()}`;
 		const form = new FormData();
-		example.submission!.values.forEach((value, index) => form.append(`field-${index}`, value === example.submission!.marker ? marker : value));
-		const res = await fetch(`${client!.baseUrl}/form/${formPath(DEMO)}`, { method: 'POST', body: form });
+		example.submission!.values.forEach((value, index) =>
+			form.append(`field-${index}`, value === example.submission!.marker ? marker : value),
+		);
+		const res = await fetch(`${client!.baseUrl}/form/${formPath(DEMO)}`, {
+			method: 'POST',
+			body: form,
+		});
 		expect(res.status).toBe(200);
 		// the form answers on receipt; the workflow runs right after
 		const created = await poll(() => conversationsWith(marker)[0]);
@@ -361,26 +497,41 @@ describe('a burst of webhook executions, one n8n process (regular mode)', () => 
 	const LIMIT = 30;
 	const WINDOW_MS = 5000;
 
-	test(`${COUNT} webhook executions at once under ${LIMIT} creates per window: every one succeeds, each conversation exists once, 429s <= 5%, wall time <= 1.15x the floor`, async () => {
-		const current = await client!.rest('GET', `/workflows/${BURST_WORKFLOW_ID}`);
-		const activated = await client!.rest('POST', `/workflows/${BURST_WORKFLOW_ID}/activate`, { versionId: current.data.versionId });
-		expect(activated.status).toBe(200);
-		// activation registers the webhook shortly after the REST call answers
-		for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
-			const probe = await fetch(`${client!.baseUrl}/webhook/${BURST_PATH}`, { method: 'GET' });
-			if (probe.status !== 404) break;
-			await new Promise((resolve) => setTimeout(resolve, 250));
-		}
-		await warmUp(client!.baseUrl, BURST_PATH);
-		const burst = await timed('burst (regular mode)', () => fireBurst(emulator, client!.baseUrl, { count: COUNT, limit: LIMIT, windowMs: WINDOW_MS, path: BURST_PATH }));
-		process.stdout.write(`regular-mode burst: ${JSON.stringify({ ...burst, statuses: undefined, answered: undefined })}\n`);
-		expect(burst.failures).toEqual([]);
-		expect(burst.statuses.every((status) => status === 200)).toBe(true);
-		expect(burst.answered.every((id) => typeof id === 'string')).toBe(true);
-		expect(burst.lost).toEqual([]);
-		expect(burst.created).toBe(COUNT);
-		expect(burst.duplicates).toBe(0);
-		expect(burst.status429).toBeLessThanOrEqual(COUNT * 0.05);
-		expect(burst.wallMs).toBeLessThanOrEqual(burst.floorMs * 1.15);
-	}, 3 * MINUTE);
+	test(
+		`${COUNT} webhook executions at once under ${LIMIT} creates per window: every one succeeds, each conversation exists once, 429s <= 5%, wall time <= 1.15x the floor`,
+		async () => {
+			const current = await client!.rest('GET', `/workflows/${BURST_WORKFLOW_ID}`);
+			const activated = await client!.rest('POST', `/workflows/${BURST_WORKFLOW_ID}/activate`, {
+				versionId: current.data.versionId,
+			});
+			expect(activated.status).toBe(200);
+			// activation registers the webhook shortly after the REST call answers
+			for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
+				const probe = await fetch(`${client!.baseUrl}/webhook/${BURST_PATH}`, { method: 'GET' });
+				if (probe.status !== 404) break;
+				await new Promise((resolve) => setTimeout(resolve, 250));
+			}
+			await warmUp(client!.baseUrl, BURST_PATH);
+			const burst = await timed('burst (regular mode)', () =>
+				fireBurst(emulator, client!.baseUrl, {
+					count: COUNT,
+					limit: LIMIT,
+					windowMs: WINDOW_MS,
+					path: BURST_PATH,
+				}),
+			);
+			process.stdout.write(
+				`regular-mode burst: ${JSON.stringify({ ...burst, statuses: undefined, answered: undefined })}\n`,
+			);
+			expect(burst.failures).toEqual([]);
+			expect(burst.statuses.every((status) => status === 200)).toBe(true);
+			expect(burst.answered.every((id) => typeof id === 'string')).toBe(true);
+			expect(burst.lost).toEqual([]);
+			expect(burst.created).toBe(COUNT);
+			expect(burst.duplicates).toBe(0);
+			expect(burst.status429).toBeLessThanOrEqual(COUNT * 0.05);
+			expect(burst.wallMs).toBeLessThanOrEqual(burst.floorMs * 1.15);
+		},
+		3 * MINUTE,
+	);
 });

@@ -45,27 +45,47 @@ async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
 
 beforeAll(async () => {
 	await timed('ensure n8n', () => ensure.ensureN8n());
-	if (!existsSync(join(ROOT, 'dist', 'nodes', 'CreateConversation', 'CreateConversation.node.js'))) {
-		throw new Error('dist/ is missing: run `npm run build` first (npm run test:e2e and npm run check do)');
+	if (
+		!existsSync(join(ROOT, 'dist', 'nodes', 'CreateConversation', 'CreateConversation.node.js'))
+	) {
+		throw new Error(
+			'dist/ is missing: run `npm run build` first (npm run test:e2e and npm run check do)',
+		);
 	}
 	emulator = await createEmulator().start();
 	work = mkdtempSync(join(tmpdir(), 'cc-queue-e2e-'));
 	const packed = await timed('npm pack', () =>
-		driver.runProcess('npm', ['pack', '--pack-destination', work, '--loglevel=error'], { cwd: ROOT, env: { ...process.env }, timeoutMs: 2 * MINUTE }),
+		driver.runProcess('npm', ['pack', '--pack-destination', work, '--loglevel=error'], {
+			cwd: ROOT,
+			env: { ...process.env },
+			timeoutMs: 2 * MINUTE,
+		}),
 	);
 	if (packed.code !== 0) throw new Error(`npm pack failed: ${packed.stderr}`);
 	const tarball = join(work, packed.stdout.trim().split('\n').pop()!);
 
 	await timed('ensure redis-server', () => queue.ensureRedis());
-	[redis, postgres] = await timed('start redis + postgres', () => Promise.all([queue.startRedis(), queue.startPostgres()]));
+	[redis, postgres] = await timed('start redis + postgres', () =>
+		Promise.all([queue.startRedis(), queue.startPostgres()]),
+	);
 	userFolder = driver.createUserFolder('cc-queue-e2e-n8n-');
 	// jest sets NODE_ENV=test, which makes n8n's CLI commands silently do nothing
-	const env = driver.n8nEnv(userFolder, { ...queue.queueModeEnv({ redis, postgres }), NODE_ENV: 'production', JEST_WORKER_ID: undefined });
+	const env = driver.n8nEnv(userFolder, {
+		...queue.queueModeEnv({ redis, postgres }),
+		NODE_ENV: 'production',
+		JEST_WORKER_ID: undefined,
+	});
 	await timed('install package', () => driver.installCommunityPackage(userFolder, tarball));
-	await timed('import:credentials (runs the Postgres migrations)', () => driver.importCredentials(env, sandboxCredentials(emulator.url)));
-	await timed('import:workflow', () => driver.importWorkflow(env, burstWorkflow(WORKFLOW_ID, PATH, emulator)));
+	await timed('import:credentials (runs the Postgres migrations)', () =>
+		driver.importCredentials(env, sandboxCredentials(emulator.url)),
+	);
+	await timed('import:workflow', () =>
+		driver.importWorkflow(env, burstWorkflow(WORKFLOW_ID, PATH, emulator)),
+	);
 	await timed('publish:workflow', () => queue.publishWorkflow(env, WORKFLOW_ID));
-	cluster = await timed('start main + workers', () => queue.startQueueCluster({ userFolder, env, workers: WORKERS }));
+	cluster = await timed('start main + workers', () =>
+		queue.startQueueCluster({ userFolder, env, workers: WORKERS }),
+	);
 }, 15 * MINUTE);
 
 afterAll(async () => {
@@ -86,8 +106,17 @@ describe('queue mode: Redis, PostgreSQL, one main and two workers', () => {
 		expect(cluster!.activeWorkflowIds).toContain(WORKFLOW_ID);
 		await warmUp(cluster!.main.baseUrl, PATH);
 		const before = cluster!.executionsByProcess();
-		const burst = await timed('burst (queue mode)', () => fireBurst(emulator, cluster!.main.baseUrl, { count: COUNT, limit: LIMIT, windowMs: 5000, path: PATH }));
-		process.stdout.write(`queue-mode burst: ${JSON.stringify({ ...burst, statuses: undefined, answered: undefined })}\n`);
+		const burst = await timed('burst (queue mode)', () =>
+			fireBurst(emulator, cluster!.main.baseUrl, {
+				count: COUNT,
+				limit: LIMIT,
+				windowMs: 5000,
+				path: PATH,
+			}),
+		);
+		process.stdout.write(
+			`queue-mode burst: ${JSON.stringify({ ...burst, statuses: undefined, answered: undefined })}\n`,
+		);
 		expect(burst.failures).toEqual([]);
 		expect(burst.statuses.every((status) => status === 200)).toBe(true);
 		expect(burst.answered.every((id) => typeof id === 'string')).toBe(true);
@@ -99,7 +128,9 @@ describe('queue mode: Redis, PostgreSQL, one main and two workers', () => {
 		// The main only put the executions on the queue; both workers ran some of them.
 		const after = cluster!.executionsByProcess() as { mainRan: string[]; workers: string[][] };
 		expect(after.mainRan).toEqual([]);
-		const ranByWorker = after.workers.map((ids, index) => ids.length - (before.workers as string[][])[index].length);
+		const ranByWorker = after.workers.map(
+			(ids, index) => ids.length - (before.workers as string[][])[index].length,
+		);
 		expect(ranByWorker.reduce((sum, count) => sum + count, 0)).toBe(COUNT);
 		for (const count of ranByWorker) expect(count).toBeGreaterThan(0);
 	});

@@ -39,9 +39,14 @@ export interface ListSearchOptions {
 export async function runListSearch(options: ListSearchOptions): Promise<INodeListSearchResult> {
 	const store = options.credentialStore ?? new CredentialStore();
 	fillStore(store, options.credentials);
-	const credentialsHelper = new HarnessCredentialsHelper(new HarnessCredentialTypes(options.credentialTypes), store);
+	const credentialsHelper = new HarnessCredentialsHelper(
+		new HarnessCredentialTypes(options.credentialTypes),
+		store,
+	);
 	const nodeTypes = new HarnessNodeTypes({ [options.nodeType]: options.type });
-	const declared = (options.type.description.credentials ?? []).map((credential) => credential.name);
+	const declared = (options.type.description.credentials ?? []).map(
+		(credential) => credential.name,
+	);
 	const node: INode = {
 		id: 'list-search',
 		name: 'Node Under Test',
@@ -65,7 +70,12 @@ export async function runListSearch(options: ListSearchOptions): Promise<INodeLi
 		nodeTypes,
 		settings: { executionOrder: 'v1' },
 	});
-	const context = new LoadOptionsContext(workflow, node, createAdditionalData(credentialsHelper, undefined, 'list-search'), 'parameters');
+	const context = new LoadOptionsContext(
+		workflow,
+		node,
+		createAdditionalData(credentialsHelper, undefined, 'list-search'),
+		'parameters',
+	);
 	const search = options.type.methods?.listSearch?.[options.method];
 	if (!search) throw new Error(`no listSearch method ${options.method}`);
 	return await search.call(context, options.filter, options.paginationToken);

@@ -10,25 +10,72 @@ import fc from 'fast-check';
 import type { HttpCall } from '../../nodes/CreateConversation/shared/provider';
 import type { Reply, RouteRequest } from '../../sandbox/server';
 
-export const CONTROL = [...Array(32).keys(), 127, 0x85, 0x2028, 0x2029, 0x202e, 0xfeff].map((code) => String.fromCharCode(code));
+export const CONTROL = [...Array(32).keys(), 127, 0x85, 0x2028, 0x2029, 0x202e, 0xfeff].map(
+	(code) => String.fromCharCode(code),
+);
 
 /** Values people and attackers type into IDs and URLs. */
 export const nasty = fc.constantFrom(
-	'', ' ', '.', '..', ' . ', '../', '..%2f', '%2e%2e', '%2e', '/', '//evil.example', 'a/b', '?x=1', '#frag', '@evil.example',
-	'user:pass@evil.example', 'http://evil.example/', 'https://evil.example/x?y#z', 'D10/../../admin', '..\\..', '%', '%%', '%00',
-	'a?b#c@d/e', '\u0000', '\r\nX-Injected: 1', ' D10 ', '\u202e', '😀', 'null', 'undefined', '{{ $json }}', '__proto__',
-	'constructor', 'toString', 'true', 'false', '0', '-1', '1e400', 'NaN', '<script>alert(1)</script>', "'; DROP TABLE x; --",
+	'',
+	' ',
+	'.',
+	'..',
+	' . ',
+	'../',
+	'..%2f',
+	'%2e%2e',
+	'%2e',
+	'/',
+	'//evil.example',
+	'a/b',
+	'?x=1',
+	'#frag',
+	'@evil.example',
+	'user:pass@evil.example',
+	'http://evil.example/',
+	'https://evil.example/x?y#z',
+	'D10/../../admin',
+	'..\\..',
+	'%',
+	'%%',
+	'%00',
+	'a?b#c@d/e',
+	'\u0000',
+	'\r\nX-Injected: 1',
+	' D10 ',
+	'\u202e',
+	'😀',
+	'null',
+	'undefined',
+	'{{ $json }}',
+	'__proto__',
+	'constructor',
+	'toString',
+	'true',
+	'false',
+	'0',
+	'-1',
+	'1e400',
+	'NaN',
+	'<script>alert(1)</script>',
+	"'; DROP TABLE x; --",
 );
 
 export const longText = fc
-	.tuple(fc.string({ minLength: 1, maxLength: 3, unit: 'grapheme' }), fc.integer({ min: 250, max: 30_000 }))
+	.tuple(
+		fc.string({ minLength: 1, maxLength: 3, unit: 'grapheme' }),
+		fc.integer({ min: 250, max: 30_000 }),
+	)
 	.map(([seed, length]) => seed.repeat(Math.ceil(length / seed.length)).slice(0, length));
 
 export const text = fc.oneof(
 	{ weight: 4, arbitrary: fc.string({ maxLength: 30 }) },
 	{ weight: 3, arbitrary: fc.string({ maxLength: 30, unit: 'grapheme' }) },
 	{ weight: 2, arbitrary: fc.string({ maxLength: 30, unit: 'binary' }) },
-	{ weight: 2, arbitrary: fc.string({ maxLength: 10, unit: fc.constantFrom(...CONTROL, 'a', ' ', '/') }) },
+	{
+		weight: 2,
+		arbitrary: fc.string({ maxLength: 10, unit: fc.constantFrom(...CONTROL, 'a', ' ', '/') }),
+	},
 	{ weight: 3, arbitrary: nasty },
 	{ weight: 1, arbitrary: longText },
 );
@@ -52,25 +99,58 @@ export const anything: fc.Arbitrary<unknown> = fc.oneof(
 
 /** Mostly a plausible value, often anything at all. */
 export const field = <T>(plausible: fc.Arbitrary<T>) =>
-	fc.oneof({ weight: 12, arbitrary: plausible as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: anything });
+	fc.oneof(
+		{ weight: 12, arbitrary: plausible as fc.Arbitrary<unknown> },
+		{ weight: 1, arbitrary: anything },
+	);
 
 /** Text that is usually fine for a required field, and often not. */
 export const words = fc.oneof(
-	{ weight: 3, arbitrary: fc.string({ minLength: 1, maxLength: 30, unit: 'grapheme' }).filter((value) => value.trim() !== '') },
+	{
+		weight: 3,
+		arbitrary: fc
+			.string({ minLength: 1, maxLength: 30, unit: 'grapheme' })
+			.filter((value) => value.trim() !== ''),
+	},
 	{ weight: 2, arbitrary: text },
 );
 
 export const email = fc.oneof(
-	{ weight: 4, arbitrary: fc.stringMatching(/^[a-z0-9._+-]{1,10}@[a-z0-9-]{1,10}\.(com|org|co\.uk)$/) },
+	{
+		weight: 4,
+		arbitrary: fc.stringMatching(/^[a-z0-9._+-]{1,10}@[a-z0-9-]{1,10}\.(com|org|co\.uk)$/),
+	},
 	{ weight: 1, arbitrary: fc.emailAddress() },
-	{ weight: 1, arbitrary: fc.constantFrom('ann@example.com', ' Ann@Example.com ', 'a@b', 'a@@b.c', 'x@evil.example/..') },
+	{
+		weight: 1,
+		arbitrary: fc.constantFrom(
+			'ann@example.com',
+			' Ann@Example.com ',
+			'a@b',
+			'a@@b.c',
+			'x@evil.example/..',
+		),
+	},
 );
-export const url = fc.oneof(fc.webUrl(), fc.constantFrom('javascript:alert(1)', 'ftp://x', 'https://', 'file:///etc/passwd', 'http://127.0.0.1/x'));
+export const url = fc.oneof(
+	fc.webUrl(),
+	fc.constantFrom(
+		'javascript:alert(1)',
+		'ftp://x',
+		'https://',
+		'file:///etc/passwd',
+		'http://127.0.0.1/x',
+	),
+);
 export const bool = fc.oneof(fc.boolean(), fc.constantFrom('true', 'false', ' TRUE ', 'yes'));
 export const hex24 = fc.stringMatching(/^[0-9a-fA-F]{24}$/);
 export const id24 = fc.stringMatching(/^[0-9a-zA-Z]{24}$/);
 export const slug = fc.oneof(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,20}$/), nasty);
-export const pairs = fc.record({ pair: fc.array(fc.record({ key: field(words), value: field(words) }, { requiredKeys: [] }), { maxLength: 4 }) });
+export const pairs = fc.record({
+	pair: fc.array(fc.record({ key: field(words), value: field(words) }, { requiredKeys: [] }), {
+		maxLength: 4,
+	}),
+});
 
 /** A raw parameter object: any subset of the keys, with extra unknown keys now and then. */
 export const rawOf = (model: Record<string, fc.Arbitrary<unknown>>) =>
@@ -96,14 +176,17 @@ export interface Wire {
 /** What a server receives for `call` under `base`: URL-parsed path, query, headers, JSON body. */
 export function onTheWire(base: string, call: HttpCall, headers: Record<string, string>): Wire {
 	const url = new URL(`http://127.0.0.1${base}${call.path}`);
-	for (const [key, value] of Object.entries(call.qs ?? {})) url.searchParams.set(key, String(value));
+	for (const [key, value] of Object.entries(call.qs ?? {}))
+		url.searchParams.set(key, String(value));
 	const all: Record<string, string> = { ...headers, ...call.headers };
 	for (const [name, value] of Object.entries(all)) {
 		validateHeaderName(name);
 		validateHeaderValue(name, value);
 	}
 	const rawBody = call.body === undefined ? '' : JSON.stringify(call.body);
-	const lowered = Object.fromEntries(Object.entries(all).map(([name, value]) => [name.toLowerCase(), value]));
+	const lowered = Object.fromEntries(
+		Object.entries(all).map(([name, value]) => [name.toLowerCase(), value]),
+	);
 	if (rawBody) lowered['content-type'] = 'application/json';
 	const route: RouteRequest = {
 		method: call.method,
@@ -112,7 +195,17 @@ export function onTheWire(base: string, call: HttpCall, headers: Record<string, 
 		headers: lowered,
 		body: rawBody ? (JSON.parse(rawBody) as unknown) : undefined,
 		rawBody,
-		record: { seq: 0, provider: '', method: call.method, path: url.pathname, query: {}, headers: lowered, body: undefined, rawBody, receivedAt: 0 },
+		record: {
+			seq: 0,
+			provider: '',
+			method: call.method,
+			path: url.pathname,
+			query: {},
+			headers: lowered,
+			body: undefined,
+			rawBody,
+			receivedAt: 0,
+		},
 	};
 	return { url, route };
 }
@@ -127,10 +220,14 @@ export function expectPathKept(wire: Wire, base: string, call: HttpCall, pattern
 }
 
 export function expectAccepted(reply: Reply, what: string): void {
-	if (reply.status >= 300) throw new Error(`${what}: the provider would refuse it: HTTP ${reply.status} ${JSON.stringify(reply.body)}`);
+	if (reply.status >= 300)
+		throw new Error(
+			`${what}: the provider would refuse it: HTTP ${reply.status} ${JSON.stringify(reply.body)}`,
+		);
 }
 
-export const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+export const basic = (user: string, password: string) =>
+	`Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 /** A provider's property test at the boundary: its raw parameters, and who checks the requests. */
 export interface Boundary {

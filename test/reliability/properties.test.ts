@@ -18,13 +18,20 @@ import { validateParameters } from '../../nodes/CreateConversation/shared/valida
 import { createEmulator, type Emulator } from '../../sandbox/index';
 import { jsonOf, runNode } from '../support/runNode';
 import { anything, type Boundary } from './generators';
-import { everythingVisible, leakedSecrets, PROVIDERS, recordOutgoingHosts, SETUPS } from './support';
+import {
+	everythingVisible,
+	leakedSecrets,
+	PROVIDERS,
+	recordOutgoingHosts,
+	SETUPS,
+} from './support';
 
 /** `test/providers/<id>/properties.ts`, by the registry's id: a provider without one fails here. */
 function boundaryOf(id: string): Boundary {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports -- found by the registry's id
 	const loaded = require(`../providers/${id}/properties`) as { boundary?: Boundary };
-	if (!loaded.boundary) throw new Error(`test/providers/${id}/properties.ts exports no \`boundary\``);
+	if (!loaded.boundary)
+		throw new Error(`test/providers/${id}/properties.ts exports no \`boundary\``);
 	return loaded.boundary;
 }
 
@@ -54,41 +61,50 @@ function displayNames(properties: INodeProperties[]): Set<string> {
 const counts: Record<string, { runs: number; accepted: number; refused: number }> = {};
 
 afterAll(() => {
-	if (process.env.RELIABILITY_REPORT) process.stdout.write(`property counts: ${JSON.stringify(counts)}\n`);
+	if (process.env.RELIABILITY_REPORT)
+		process.stdout.write(`property counts: ${JSON.stringify(counts)}\n`);
 });
 
-describe.each(PROVIDERS.map((provider) => [provider.id, provider] as const))('%s parameters at the boundary', (id, { definition }) => {
-	const boundary = boundaryOf(id);
-	const fields = displayNames(definition.properties);
+describe.each(PROVIDERS.map((provider) => [provider.id, provider] as const))(
+	'%s parameters at the boundary',
+	(id, { definition }) => {
+		const boundary = boundaryOf(id);
+		const fields = displayNames(definition.properties);
 
-	test(`${RUNS} generated parameter sets: a request the provider accepts, or a NodeOperationError naming one of its fields`, () => {
-		const tally = (counts[id] = { runs: 0, accepted: 0, refused: 0 });
-		fc.assert(
-			fc.property(boundary.raw, (raw) => {
-				tally.runs += 1;
-				let params: unknown;
-				try {
-					params = validateParameters(NODE, definition.schema, definition.properties, raw, 0);
-				} catch (error) {
-					expect(error).toBeInstanceOf(NodeOperationError);
-					const { message, description } = error as NodeOperationError;
-					const named = [...fields].some((name) => message.startsWith(`Invalid "${name}`) && /" in item 0: \S/.test(message));
-					expect({ namesAFieldOfTheProvider: named, message }).toEqual({ namesAFieldOfTheProvider: true, message });
-					expect(description).toBeTruthy();
-					tally.refused += 1;
-					return;
-				}
-				boundary.check(params);
-				tally.accepted += 1;
-			}),
-			{ numRuns: RUNS, seed: SEED },
-		);
-		expect(tally.runs).toBeGreaterThanOrEqual(RUNS);
-		// Both outcomes are exercised, so the generator is neither all-valid nor all-garbage.
-		expect(tally.accepted).toBeGreaterThan(RUNS / 100);
-		expect(tally.refused).toBeGreaterThan(RUNS / 100);
-	});
-});
+		test(`${RUNS} generated parameter sets: a request the provider accepts, or a NodeOperationError naming one of its fields`, () => {
+			const tally = (counts[id] = { runs: 0, accepted: 0, refused: 0 });
+			fc.assert(
+				fc.property(boundary.raw, (raw) => {
+					tally.runs += 1;
+					let params: unknown;
+					try {
+						params = validateParameters(NODE, definition.schema, definition.properties, raw, 0);
+					} catch (error) {
+						expect(error).toBeInstanceOf(NodeOperationError);
+						const { message, description } = error as NodeOperationError;
+						const named = [...fields].some(
+							(name) => message.startsWith(`Invalid "${name}`) && /" in item 0: \S/.test(message),
+						);
+						expect({ namesAFieldOfTheProvider: named, message }).toEqual({
+							namesAFieldOfTheProvider: true,
+							message,
+						});
+						expect(description).toBeTruthy();
+						tally.refused += 1;
+						return;
+					}
+					boundary.check(params);
+					tally.accepted += 1;
+				}),
+				{ numRuns: RUNS, seed: SEED },
+			);
+			expect(tally.runs).toBeGreaterThanOrEqual(RUNS);
+			// Both outcomes are exercised, so the generator is neither all-valid nor all-garbage.
+			expect(tally.accepted).toBeGreaterThan(RUNS / 100);
+			expect(tally.refused).toBeGreaterThan(RUNS / 100);
+		});
+	},
+);
 
 // --- through the engine ----------------------------------------------------------------------
 
@@ -106,41 +122,52 @@ describe('through the engine, hostile values mapped with expressions', () => {
 		await emulator.stop();
 	});
 
-	const hostileItem = fc.record({ a: anything, b: anything, c: anything, d: anything, e: anything, f: anything }, { requiredKeys: [] });
+	const hostileItem = fc.record(
+		{ a: anything, b: anything, c: anything, d: anything, e: anything, f: anything },
+		{ requiredKeys: [] },
+	);
 
-	test.each(PROVIDERS.map(({ id }) => id))(`%s: ${ENGINE_RUNS} executions reach no other host, reject nothing unhandled, lose no item, leak no secret`, async (id) => {
-		const setup = SETUPS[id];
-		const emulatorHost = new URL(emulator.url).host;
-		let executions = 0;
-		await fc.assert(
-			fc.asyncProperty(fc.array(hostileItem, { minLength: 1, maxLength: 3 }), async (items) => {
-				emulator.reset();
-				setup.seed(emulator);
-				const outgoing = recordOutgoingHosts();
-				let result;
-				try {
-					result = await runNode({
-						credentials: setup.credentials(emulator),
-						continueOnFail: true,
-						items: items as never,
-						parameters: { ...setup.parameters, ...setup.mapped },
-					});
-				} finally {
-					outgoing.stop();
-				}
-				executions += 1;
-				expect(result.error).toBeUndefined();
-				const output = jsonOf(result.output);
-				expect(output).toHaveLength(items.length);
-				expect(result.output!.map((item) => item.pairedItem)).toEqual(items.map((_, item) => ({ item })));
-				for (const json of output) expect(typeof json.error === 'string' || typeof json.status === 'string').toBe(true);
-				expect(outgoing.hosts.filter((host) => host !== emulatorHost && host !== 'socket:127.0.0.1')).toEqual([]);
-				expect(leakedSecrets(everythingVisible(result), setup.secrets(emulator))).toEqual([]);
-			}),
-			{ numRuns: ENGINE_RUNS, seed: SEED },
-		);
-		expect(executions).toBe(ENGINE_RUNS);
-		await new Promise((resolve) => setImmediate(resolve));
-		expect(rejections).toEqual([]);
-	});
+	test.each(PROVIDERS.map(({ id }) => id))(
+		`%s: ${ENGINE_RUNS} executions reach no other host, reject nothing unhandled, lose no item, leak no secret`,
+		async (id) => {
+			const setup = SETUPS[id];
+			const emulatorHost = new URL(emulator.url).host;
+			let executions = 0;
+			await fc.assert(
+				fc.asyncProperty(fc.array(hostileItem, { minLength: 1, maxLength: 3 }), async (items) => {
+					emulator.reset();
+					setup.seed(emulator);
+					const outgoing = recordOutgoingHosts();
+					let result;
+					try {
+						result = await runNode({
+							credentials: setup.credentials(emulator),
+							continueOnFail: true,
+							items: items as never,
+							parameters: { ...setup.parameters, ...setup.mapped },
+						});
+					} finally {
+						outgoing.stop();
+					}
+					executions += 1;
+					expect(result.error).toBeUndefined();
+					const output = jsonOf(result.output);
+					expect(output).toHaveLength(items.length);
+					expect(result.output!.map((item) => item.pairedItem)).toEqual(
+						items.map((_, item) => ({ item })),
+					);
+					for (const json of output)
+						expect(typeof json.error === 'string' || typeof json.status === 'string').toBe(true);
+					expect(
+						outgoing.hosts.filter((host) => host !== emulatorHost && host !== 'socket:127.0.0.1'),
+					).toEqual([]);
+					expect(leakedSecrets(everythingVisible(result), setup.secrets(emulator))).toEqual([]);
+				}),
+				{ numRuns: ENGINE_RUNS, seed: SEED },
+			);
+			expect(executions).toBe(ENGINE_RUNS);
+			await new Promise((resolve) => setImmediate(resolve));
+			expect(rejections).toEqual([]);
+		},
+	);
 });

@@ -37,7 +37,11 @@ export function setupsFor(providers: SandboxProvider[]): Record<string, Provider
 				id,
 				displayName: definition.displayName,
 				...fixtures.reliability,
-				credentials: (emulator: Emulator) => ({ [definition.credentialType]: (fixtures.reliability.credential ?? fixtures.credential)(emulator.url) }),
+				credentials: (emulator: Emulator) => ({
+					[definition.credentialType]: (fixtures.reliability.credential ?? fixtures.credential)(
+						emulator.url,
+					),
+				}),
 				created: (emulator: Emulator) => emulator.provider(id).conversations().length,
 			},
 		]),
@@ -61,11 +65,15 @@ export function deepText(value: unknown): string {
 	const walk = (node: unknown, depth: number) => {
 		if (node === null || node === undefined) return;
 		if (typeof node === 'string') return void parts.push(node);
-		if (typeof node === 'number' || typeof node === 'boolean' || typeof node === 'bigint') return void parts.push(String(node));
-		if (typeof node === 'function' || typeof node !== 'object' || seen.has(node) || depth > 12) return;
+		if (typeof node === 'number' || typeof node === 'boolean' || typeof node === 'bigint')
+			return void parts.push(String(node));
+		if (typeof node === 'function' || typeof node !== 'object' || seen.has(node) || depth > 12)
+			return;
 		seen.add(node);
-		if (Buffer.isBuffer(node)) return void parts.push(node.toString('utf8'), node.toString('base64'));
-		if (node instanceof Map) return void node.forEach((entry, key) => (walk(key, depth + 1), walk(entry, depth + 1)));
+		if (Buffer.isBuffer(node))
+			return void parts.push(node.toString('utf8'), node.toString('base64'));
+		if (node instanceof Map)
+			return void node.forEach((entry, key) => (walk(key, depth + 1), walk(entry, depth + 1)));
 		if (node instanceof Set) return void node.forEach((entry) => walk(entry, depth + 1));
 		for (const key of Object.getOwnPropertyNames(node)) {
 			parts.push(key);
@@ -86,13 +94,22 @@ export function deepText(value: unknown): string {
 export function everythingVisible(result: RunWorkflowResult): string {
 	return [
 		visibleText(result),
-		deepText({ outputs: result.outputs, error: result.error, task: result.task, runData: result.runData, resultData: result.run.data.resultData }),
+		deepText({
+			outputs: result.outputs,
+			error: result.error,
+			task: result.task,
+			runData: result.runData,
+			resultData: result.run.data.resultData,
+		}),
 	].join('\n');
 }
 
 /** The secrets (and their URL-encoded forms) found in `text`. */
 export function leakedSecrets(text: string, secrets: string[]): string[] {
-	return secrets.filter((secret) => secret.length >= 6 && (text.includes(secret) || text.includes(encodeURIComponent(secret))));
+	return secrets.filter(
+		(secret) =>
+			secret.length >= 6 && (text.includes(secret) || text.includes(encodeURIComponent(secret))),
+	);
 }
 
 interface DiContainer {
@@ -126,7 +143,10 @@ export function captureLogs(): { logs: CapturedLog[]; text(): string; restore():
 	// n8n-core resolves its logger from its own copies of @n8n/di and @n8n/backend-common.
 	const fromCore = (name: string) =>
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		require(require.resolve(name, { paths: [dirname(require.resolve('n8n-core'))] })) as Record<string, unknown>;
+		require(require.resolve(name, { paths: [dirname(require.resolve('n8n-core'))] })) as Record<
+			string,
+			unknown
+		>;
 	const { Container } = fromCore('@n8n/di') as { Container: DiContainer };
 	const { Logger } = fromCore('@n8n/backend-common') as { Logger: object };
 	const previous = Container.has(Logger) ? Container.get(Logger) : undefined;
@@ -134,7 +154,16 @@ export function captureLogs(): { logs: CapturedLog[]; text(): string; restore():
 	LoggerProxy.init(recorder as never);
 	const methods = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
 	const spies = methods.map((method) =>
-		jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void logs.push({ level: `console.${method}`, message: args.map(String).join(' '), metadata: args })),
+		jest
+			.spyOn(console, method)
+			.mockImplementation(
+				(...args: unknown[]) =>
+					void logs.push({
+						level: `console.${method}`,
+						message: args.map(String).join(' '),
+						metadata: args,
+					}),
+			),
 	);
 	return {
 		logs,
@@ -153,12 +182,19 @@ export function captureLogs(): { logs: CapturedLog[]; text(): string; restore():
 export function recordOutgoingHosts(): { hosts: string[]; stop(): void } {
 	const hosts: string[] = [];
 	const onRequest = (message: unknown) => {
-		const request = (message as { request?: { host?: string; getHeader?(name: string): unknown } }).request;
+		const request = (message as { request?: { host?: string; getHeader?(name: string): unknown } })
+			.request;
 		hosts.push(String(request?.getHeader?.('host') ?? request?.host ?? 'unknown'));
 	};
 	const onSocket = (message: unknown) => {
-		const socket = (message as { socket?: { remoteAddress?: string; once?(event: string, listener: () => void): void } }).socket;
-		socket?.once?.('connect', () => hosts.push(`socket:${String((socket as { remoteAddress?: string }).remoteAddress)}`));
+		const socket = (
+			message as {
+				socket?: { remoteAddress?: string; once?(event: string, listener: () => void): void };
+			}
+		).socket;
+		socket?.once?.('connect', () =>
+			hosts.push(`socket:${String((socket as { remoteAddress?: string }).remoteAddress)}`),
+		);
 	};
 	diagnosticsChannel.subscribe('http.client.request.start', onRequest);
 	diagnosticsChannel.subscribe('net.client.socket', onSocket);

@@ -8,14 +8,23 @@ import {
 } from '../../nodes/CreateConversation/shared/hosts';
 
 const HELPDESK: HostRule = { field: 'Base URL Override', domains: ['example-helpdesk.io'] };
-const SIGN_IN: HostRule = { field: 'Authority Host', hosts: ['login.example-identity.com', 'login.example-identity.us'] };
+const SIGN_IN: HostRule = {
+	field: 'Authority Host',
+	hosts: ['login.example-identity.com', 'login.example-identity.us'],
+};
 const ANY: HostRule = { field: 'Base URL Override', anyHttps: true };
 
 describe('resolveBaseUrl', () => {
 	test('empty means the provider host', () => {
-		expect(resolveBaseUrl('', 'https://api.example-helpdesk.io', HELPDESK)).toBe('https://api.example-helpdesk.io');
-		expect(resolveBaseUrl(undefined, 'https://api.example-helpdesk.io', HELPDESK)).toBe('https://api.example-helpdesk.io');
-		expect(resolveBaseUrl('   ', 'https://api.example-helpdesk.io', HELPDESK)).toBe('https://api.example-helpdesk.io');
+		expect(resolveBaseUrl('', 'https://api.example-helpdesk.io', HELPDESK)).toBe(
+			'https://api.example-helpdesk.io',
+		);
+		expect(resolveBaseUrl(undefined, 'https://api.example-helpdesk.io', HELPDESK)).toBe(
+			'https://api.example-helpdesk.io',
+		);
+		expect(resolveBaseUrl('   ', 'https://api.example-helpdesk.io', HELPDESK)).toBe(
+			'https://api.example-helpdesk.io',
+		);
 	});
 
 	test.each([
@@ -33,16 +42,32 @@ describe('resolveBaseUrl', () => {
 	});
 
 	test.each([
-		['https://gateway.example.com/helpdesk', HELPDESK, /Base URL Override must be an https:\/\/ address on \*\.example-helpdesk\.io, or http:\/\/ to 127\.0\.0\.1 or localhost/],
-		['https://example-helpdesk.io.evil.com', HELPDESK, /"https:\/\/example-helpdesk\.io\.evil\.com" is not allowed/],
+		[
+			'https://gateway.example.com/helpdesk',
+			HELPDESK,
+			/Base URL Override must be an https:\/\/ address on \*\.example-helpdesk\.io, or http:\/\/ to 127\.0\.0\.1 or localhost/,
+		],
+		[
+			'https://example-helpdesk.io.evil.com',
+			HELPDESK,
+			/"https:\/\/example-helpdesk\.io\.evil\.com" is not allowed/,
+		],
 		['https://evilexample-helpdesk.io', HELPDESK, /is not allowed/],
 		['http://api.example-helpdesk.io', HELPDESK, /is not allowed/],
 		['http://127.0.0.1.evil.com', HELPDESK, /is not allowed/],
 		['ftp://127.0.0.1', HELPDESK, /is not allowed/],
-		['https://sub.login.example-identity.com', SIGN_IN, /Authority Host must be an https:\/\/ address on login\.example-identity\.com, login\.example-identity\.us/],
+		[
+			'https://sub.login.example-identity.com',
+			SIGN_IN,
+			/Authority Host must be an https:\/\/ address on login\.example-identity\.com, login\.example-identity\.us/,
+		],
 		['http://selfhosted.example.com', ANY, /must be an https:\/\/ address/],
 		['https://user:pw@api.example-helpdesk.io', HELPDESK, /must not contain a user name/],
-		['https://api.example-helpdesk.io/?x=1', HELPDESK, /must not contain a user name, password, query or fragment/],
+		[
+			'https://api.example-helpdesk.io/?x=1',
+			HELPDESK,
+			/must not contain a user name, password, query or fragment/,
+		],
 		['not a url', HELPDESK, /Base URL Override "not a url" is not a URL/],
 	])('refuses %s', (input, rule, message) => {
 		expect(() => resolveBaseUrl(input, 'https://default', rule)).toThrow(message);
@@ -81,12 +106,20 @@ describe('hostRulePattern: the same hosts as resolveBaseUrl, for credentials com
 
 describe('pinToHost', () => {
 	test('relative URLs get the credential host', () => {
-		expect(pinToHost({ url: '/me' }, 'https://api.example-helpdesk.io')).toEqual({ url: '/me', baseURL: 'https://api.example-helpdesk.io' });
+		expect(pinToHost({ url: '/me' }, 'https://api.example-helpdesk.io')).toEqual({
+			url: '/me',
+			baseURL: 'https://api.example-helpdesk.io',
+		});
 	});
 	test('absolute URLs must already point at that host', () => {
-		const pinned: { url: string; baseURL?: string } = pinToHost({ url: 'https://api.example-helpdesk.io/me' }, 'https://api.example-helpdesk.io');
+		const pinned: { url: string; baseURL?: string } = pinToHost(
+			{ url: 'https://api.example-helpdesk.io/me' },
+			'https://api.example-helpdesk.io',
+		);
 		expect(pinned.baseURL).toBe('https://api.example-helpdesk.io');
-		expect(() => pinToHost({ url: 'https://evil.example.com/me' }, 'https://api.example-helpdesk.io')).toThrow(
+		expect(() =>
+			pinToHost({ url: 'https://evil.example.com/me' }, 'https://api.example-helpdesk.io'),
+		).toThrow(
 			'This credential only sends its secret to https://api.example-helpdesk.io, not to https://evil.example.com.',
 		);
 	});
@@ -94,7 +127,9 @@ describe('pinToHost', () => {
 
 test('DNS labels and GUIDs', () => {
 	expect(['acme', 'a', 'acme-2', '0a'].every(isDnsLabel)).toBe(true);
-	expect(['', '-a', 'a-', 'Acme', 'a.b', 'evil.com/x?', 'a@evil.com', 'x'.repeat(64)].some(isDnsLabel)).toBe(false);
+	expect(
+		['', '-a', 'a-', 'Acme', 'a.b', 'evil.com/x?', 'a@evil.com', 'x'.repeat(64)].some(isDnsLabel),
+	).toBe(false);
 	expect(isGuid('7d5d3b5e-6a0f-4f3e-9c1d-2b8c4a1e9f00')).toBe(true);
 	expect(isGuid('7d5d3b5e6a0f4f3e9c1d2b8c4a1e9f00')).toBe(false);
 });

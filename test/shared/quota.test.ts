@@ -1,8 +1,16 @@
 /** The process-wide quota on its own: order, windows, holds, concurrency, the registry's bound. */
-import { Quota, quotaCount, quotaFor, QUOTA_REGISTRY_SIZE, QuotaWaitExpired, type Ticket } from '../../nodes/CreateConversation/shared/quota';
+import {
+	Quota,
+	quotaCount,
+	quotaFor,
+	QUOTA_REGISTRY_SIZE,
+	QuotaWaitExpired,
+	type Ticket,
+} from '../../nodes/CreateConversation/shared/quota';
 
 const later = (ms: number) => Date.now() + ms;
-const line = (quota: Quota, arrivedAt = Date.now(), deadline = later(60_000)) => quota.acquire({ arrivedAt, deadline });
+const line = (quota: Quota, arrivedAt = Date.now(), deadline = later(60_000)) =>
+	quota.acquire({ arrivedAt, deadline });
 
 test('requests start in arrival order; a request retried after a 429 keeps its place', async () => {
 	const quota = new Quota({ defaultConcurrency: 1 });
@@ -25,12 +33,16 @@ test('a window the headers say is used up holds the next request until its reset
 	const resetAt = later(400);
 	// Our three requests use the window up: the answers say 2, 1, then 0 remaining.
 	const own = await Promise.all([line(quota), line(quota), line(quota)]);
-	own.forEach((ticket, index) => ticket.release({ status: 200, signal: { remaining: 2 - index, resetAt, limit: 3 } }));
+	own.forEach((ticket, index) =>
+		ticket.release({ status: 200, signal: { remaining: 2 - index, resetAt, limit: 3 } }),
+	);
 	expect(quota.state.shared).toBe(false);
 	const started: number[] = [];
 	const controller = new AbortController();
 	const waiting = Array.from({ length: 5 }, () =>
-		quota.acquire({ arrivedAt: Date.now(), deadline: later(60_000), signal: controller.signal }).then((ticket) => (started.push(Date.now()), ticket)),
+		quota
+			.acquire({ arrivedAt: Date.now(), deadline: later(60_000), signal: controller.signal })
+			.then((ticket) => (started.push(Date.now()), ticket)),
 	);
 	const tickets = await Promise.race([
 		Promise.all(waiting),
@@ -61,14 +73,21 @@ test('concurrency grows while answers show room, up to 50', async () => {
 	const quota = new Quota({ defaultConcurrency: 5 });
 	for (let index = 0; index < 200; index++) {
 		const ticket = await line(quota);
-		ticket.release({ status: 200, signal: { remaining: 10_000, resetAt: later(10_000), limit: 10_000 } });
+		ticket.release({
+			status: 200,
+			signal: { remaining: 10_000, resetAt: later(10_000), limit: 10_000 },
+		});
 	}
 	expect(quota.state.concurrency).toBe(50);
 });
 
 test('concurrency falls back to the default when the remaining quota runs low', async () => {
 	const quota = new Quota({ defaultConcurrency: 5 });
-	for (let index = 0; index < 30; index++) (await line(quota)).release({ status: 200, signal: { remaining: 10_000, resetAt: later(5000) } });
+	for (let index = 0; index < 30; index++)
+		(await line(quota)).release({
+			status: 200,
+			signal: { remaining: 10_000, resetAt: later(5000) },
+		});
 	expect(quota.state.concurrency).toBeGreaterThan(20);
 	(await line(quota)).release({ status: 200, signal: { remaining: 2, resetAt: later(5000) } });
 	expect(quota.state.concurrency).toBe(5);
@@ -77,7 +96,9 @@ test('concurrency falls back to the default when the remaining quota runs low', 
 test('a request that cannot get its turn before its deadline fails with nothing sent', async () => {
 	const quota = new Quota({ defaultConcurrency: 1 });
 	const busy = await line(quota);
-	await expect(quota.acquire({ arrivedAt: Date.now(), deadline: later(200) })).rejects.toBeInstanceOf(QuotaWaitExpired);
+	await expect(
+		quota.acquire({ arrivedAt: Date.now(), deadline: later(200) }),
+	).rejects.toBeInstanceOf(QuotaWaitExpired);
 	busy.release({ status: 200 });
 	expect(quota.state).toMatchObject({ waiting: 0, inFlight: 0 });
 });
@@ -86,7 +107,11 @@ test('a cancelled execution stops waiting at once', async () => {
 	const quota = new Quota({ defaultConcurrency: 1 });
 	const busy = await line(quota);
 	const controller = new AbortController();
-	const waiting = quota.acquire({ arrivedAt: Date.now(), deadline: later(60_000), signal: controller.signal });
+	const waiting = quota.acquire({
+		arrivedAt: Date.now(),
+		deadline: later(60_000),
+		signal: controller.signal,
+	});
 	controller.abort(new Error('cancelled'));
 	await expect(waiting).rejects.toThrow('cancelled');
 	busy.release({ status: 200 });
@@ -114,7 +139,8 @@ test('the registry shares one quota per credential and host, and stays bounded',
 	expect(quotaFor(key, policy)).toBe(quotaFor({ ...key }, policy));
 	expect(quotaFor({ ...key, host: 'api.eu.example.com' }, policy)).not.toBe(quotaFor(key, policy));
 	expect(quotaFor({ ...key, credentialId: 'c-2' }, policy)).not.toBe(quotaFor(key, policy));
-	for (let index = 0; index < QUOTA_REGISTRY_SIZE + 50; index++) quotaFor({ ...key, credentialId: `bulk-${index}` }, policy);
+	for (let index = 0; index < QUOTA_REGISTRY_SIZE + 50; index++)
+		quotaFor({ ...key, credentialId: `bulk-${index}` }, policy);
 	expect(quotaCount()).toBeLessThanOrEqual(QUOTA_REGISTRY_SIZE);
 });
 
@@ -123,7 +149,8 @@ test('a busy quota is not dropped from the registry, so its waiters keep their p
 	const key = { credentialType: 'testApi', credentialId: 'busy', host: 'api.example.com' };
 	const busy = quotaFor(key, policy);
 	const ticket = await line(busy);
-	for (let index = 0; index < QUOTA_REGISTRY_SIZE + 50; index++) quotaFor({ ...key, credentialId: `filler-${index}` }, policy);
+	for (let index = 0; index < QUOTA_REGISTRY_SIZE + 50; index++)
+		quotaFor({ ...key, credentialId: `filler-${index}` }, policy);
 	expect(quotaFor(key, policy)).toBe(busy);
 	ticket.release({ status: 200 });
 });

@@ -5,7 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-import type { ICredentialDataDecryptedObject, ICredentialType, IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IDataObject,
+	INodeExecutionData,
+} from 'n8n-workflow';
 
 import { CreateConversation } from '../../nodes/CreateConversation/CreateConversation.node';
 import { CredentialStore, runWorkflow, testCredential, type RunWorkflowResult } from '../harness';
@@ -57,7 +62,11 @@ export async function runNode(options: RunNodeOptions): Promise<RunWorkflowResul
 }
 
 export async function testCredentialOf(type: string, data: ICredentialDataDecryptedObject) {
-	return await testCredential({ credentialTypes: packageCredentialTypes(), credentialType: type, data });
+	return await testCredential({
+		credentialTypes: packageCredentialTypes(),
+		credentialType: type,
+		data,
+	});
 }
 
 /** The json of each output item. */

@@ -34,10 +34,19 @@ function savedCredential(data: Record<string, unknown>): CredentialStore {
 const sandboxCredential = () => savedCredential(provider.fixtures.credential(emulator.url));
 
 function execution(store: CredentialStore, message: string, signal?: AbortSignal) {
-	return runNode({ credentialStore: store, items: [{ message }], parameters: quota.parameters(emulator, 'item'), signal });
+	return runNode({
+		credentialStore: store,
+		items: [{ message }],
+		parameters: quota.parameters(emulator, 'item'),
+		signal,
+	});
 }
 
-const creates = () => emulator.requestsFor(provider.id, { method: 'POST', path: provider.fixtures.reliability.createPath });
+const creates = () =>
+	emulator.requestsFor(provider.id, {
+		method: 'POST',
+		path: provider.fixtures.reliability.createPath,
+	});
 
 /** Distinct quota windows the successful creates of a credential fell in. */
 const windowsUsed = (authorization?: string) =>
@@ -50,7 +59,8 @@ const windowsUsed = (authorization?: string) =>
 
 const duplicates = () => {
 	const counts = new Map<string, number>();
-	for (const message of quota.createdMessages(emulator)) counts.set(message, (counts.get(message) ?? 0) + 1);
+	for (const message of quota.createdMessages(emulator))
+		counts.set(message, (counts.get(message) ?? 0) + 1);
 	return [...counts.values()].reduce((sum, count) => sum + count - 1, 0);
 };
 
@@ -64,9 +74,13 @@ test('120 executions at once with one credential: none fails, none is duplicated
 	const store = sandboxCredential();
 	const count = 120;
 	await alignToWindow();
-	const runs = await Promise.all(Array.from({ length: count }, (_, index) => execution(store, `burst ${index}`)));
+	const runs = await Promise.all(
+		Array.from({ length: count }, (_, index) => execution(store, `burst ${index}`)),
+	);
 
-	expect(runs.filter((run) => run.error !== undefined).map((run) => run.error?.message)).toEqual([]);
+	expect(runs.filter((run) => run.error !== undefined).map((run) => run.error?.message)).toEqual(
+		[],
+	);
 	expect(runs.map((run) => jsonOf(run.output)[0]?.status)).toEqual(runs.map(() => 'created'));
 	expect(quota.createdMessages(emulator)).toHaveLength(count);
 	expect(duplicates()).toBe(0);
@@ -83,14 +97,19 @@ test('two credentials do not slow each other down: each gets its own quota', asy
 	const second = savedCredential(quota.otherCredential(emulator));
 	const each = 80;
 	await alignToWindow();
-	const runs = await Promise.all(Array.from({ length: each * 2 }, (_, index) => execution(index % 2 ? second : first, `pair ${index}`)));
+	const runs = await Promise.all(
+		Array.from({ length: each * 2 }, (_, index) =>
+			execution(index % 2 ? second : first, `pair ${index}`),
+		),
+	);
 	expect(runs.filter((run) => run.error !== undefined)).toEqual([]);
 	expect(quota.createdMessages(emulator)).toHaveLength(each * 2);
 	expect(duplicates()).toBe(0);
 	// Each credential's 80 need 4 windows of 20 side by side; one shared quota would need 8.
 	const authorizations = [...new Set(creates().map((request) => request.headers.authorization))];
 	expect(authorizations).toHaveLength(2);
-	for (const authorization of authorizations) expect(windowsUsed(authorization)).toBeLessThanOrEqual(Math.ceil(each / LIMIT) + 1);
+	for (const authorization of authorizations)
+		expect(windowsUsed(authorization)).toBeLessThanOrEqual(Math.ceil(each / LIMIT) + 1);
 	expect(windowsUsed()).toBeLessThanOrEqual(Math.ceil(each / LIMIT) + 1);
 	expect(quota.rejected(emulator)).toBeLessThanOrEqual(each * 2 * 0.05);
 });
@@ -107,7 +126,9 @@ test('cancelling one execution during a shared wait ends it at once; the others 
 	await new Promise((resolve) => setTimeout(resolve, 300));
 	const started = Date.now();
 	const cancelled = execution(store, 'cancelled while waiting', controller.signal);
-	const others = Array.from({ length: 4 }, (_, index) => execution(store, `waits its turn ${index}`));
+	const others = Array.from({ length: 4 }, (_, index) =>
+		execution(store, `waits its turn ${index}`),
+	);
 	await new Promise((resolve) => setTimeout(resolve, 300));
 	controller.abort();
 	const cancelledRun = await cancelled;
@@ -117,7 +138,13 @@ test('cancelling one execution during a shared wait ends it at once; the others 
 	const runs = await Promise.all([holder, ...others]);
 	expect(runs.map((run) => run.error)).toEqual(runs.map(() => undefined));
 	expect([...quota.createdMessages(emulator)].sort()).toEqual(
-		['gets the 429', 'waits its turn 0', 'waits its turn 1', 'waits its turn 2', 'waits its turn 3'].sort(),
+		[
+			'gets the 429',
+			'waits its turn 0',
+			'waits its turn 1',
+			'waits its turn 2',
+			'waits its turn 3',
+		].sort(),
 	);
 	// The waiting ones did not send during the hold: one 429 in all.
 	expect(creates().filter((request) => request.status === 429)).toHaveLength(1);

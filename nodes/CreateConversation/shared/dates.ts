@@ -16,15 +16,28 @@ export function withWorkflowZone(value: unknown, timezone: string): unknown {
 }
 
 /** Applies `withWorkflowZone` to every `dateTime` field of a panel, collections included. */
-export function zoneDateFields(raw: Record<string, unknown>, properties: INodeProperties[], timezone: string): Record<string, unknown> {
+export function zoneDateFields(
+	raw: Record<string, unknown>,
+	properties: INodeProperties[],
+	timezone: string,
+): Record<string, unknown> {
 	const result: Record<string, unknown> = { ...raw };
 	for (const property of properties) {
 		const value = result[property.name];
 		if (value === undefined) continue;
 		if (property.type === 'dateTime') {
 			result[property.name] = withWorkflowZone(value, timezone);
-		} else if (property.type === 'collection' && value && typeof value === 'object' && !Array.isArray(value)) {
-			result[property.name] = zoneDateFields(value as Record<string, unknown>, (property.options ?? []) as INodeProperties[], timezone);
+		} else if (
+			property.type === 'collection' &&
+			value &&
+			typeof value === 'object' &&
+			!Array.isArray(value)
+		) {
+			result[property.name] = zoneDateFields(
+				value as Record<string, unknown>,
+				(property.options ?? []) as INodeProperties[],
+				timezone,
+			);
 		}
 	}
 	return result;

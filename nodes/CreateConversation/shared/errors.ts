@@ -14,12 +14,18 @@ type ErrorProvider = Pick<ProviderDefinition, 'displayName' | 'parseError' | 'er
 
 function errorBodySummary(body: unknown): string | undefined {
 	if (typeof body !== 'string') return undefined;
-	const text = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+	const text = body
+		.replace(/<[^>]*>/g, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
 	return text ? text.slice(0, 200) : undefined;
 }
 
 /** Whether this provider uses the status for "the credential is wrong". */
-export function rejectsCredentialWith(provider: Pick<ProviderDefinition, 'errorHints'>, status: number): boolean {
+export function rejectsCredentialWith(
+	provider: Pick<ProviderDefinition, 'errorHints'>,
+	status: number,
+): boolean {
 	return (provider.errorHints.credentialRejectedStatuses ?? [401]).includes(status);
 }
 
@@ -35,15 +41,22 @@ function headlineFor(provider: ErrorProvider, status: number, location?: string)
 }
 
 /** What a user can do about a failed call. */
-export function hintFor(provider: ErrorProvider, call: HttpCall, status: number): string | undefined {
-	if (rejectsCredentialWith(provider, status)) return `Check the ${provider.displayName} credential: ${provider.errorHints.credential}.`;
-	if (status === 403) return 'The credential is valid but lacks permission (or the plan does not include this API).';
+export function hintFor(
+	provider: ErrorProvider,
+	call: HttpCall,
+	status: number,
+): string | undefined {
+	if (rejectsCredentialWith(provider, status))
+		return `Check the ${provider.displayName} credential: ${provider.errorHints.credential}.`;
+	if (status === 403)
+		return 'The credential is valid but lacks permission (or the plan does not include this API).';
 	if (status >= 500) {
 		return call.creates
 			? 'It was not sent again: it may have been processed, and repeating it could create a duplicate.'
 			: 'Nothing was created by this call; running the item again is safe.';
 	}
-	if (status >= 300 && status < 400) return `Check the credential's ${provider.errorHints.host}: it should point at the API itself.`;
+	if (status >= 300 && status < 400)
+		return `Check the credential's ${provider.errorHints.host}: it should point at the API itself.`;
 	return undefined;
 }
 
@@ -59,7 +72,8 @@ export function apiError(
 	const details = provider.parseError(result);
 	const status = result.statusCode;
 	const providerMessage = redactCredentials(details.message ?? errorBodySummary(result.body));
-	const headline = reason ?? providerMessage ?? headlineFor(provider, status, headerValue(result, 'location'));
+	const headline =
+		reason ?? providerMessage ?? headlineFor(provider, status, headerValue(result, 'location'));
 	const lines = [
 		`${provider.displayName} answered HTTP ${status} to "${call.purpose}".`,
 		providerMessage && reason ? `Provider message: ${providerMessage}` : undefined,
@@ -86,7 +100,13 @@ export function apiError(
 }
 
 /** The error for a call that got no answer (timeout, reset, refused, unknown host). */
-export function networkError(node: INode, provider: ErrorProvider, call: HttpCall, error: unknown, itemIndex: number): NodeApiError {
+export function networkError(
+	node: INode,
+	provider: ErrorProvider,
+	call: HttpCall,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError {
 	const reason = networkReason(error);
 	const description = call.creates
 		? `${provider.displayName} may or may not have processed it. It was not sent again, because repeating it could create a duplicate.`

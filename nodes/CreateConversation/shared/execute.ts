@@ -26,7 +26,11 @@ import { validateParameters } from './validation';
  * settings are read: a field hidden by its display conditions is simply absent. Dates without a
  * zone are read in the workflow's time zone.
  */
-function readPanel(context: IExecuteFunctions, properties: INodeProperties[], itemIndex: number): Record<string, unknown> {
+function readPanel(
+	context: IExecuteFunctions,
+	properties: INodeProperties[],
+	itemIndex: number,
+): Record<string, unknown> {
 	const present = context.getNode().parameters;
 	const raw: Record<string, unknown> = {};
 	for (const property of properties) {
@@ -39,8 +43,16 @@ function readPanel(context: IExecuteFunctions, properties: INodeProperties[], it
 }
 
 function readSettings(context: IExecuteFunctions): ExecutionSettings {
-	const raw = { [REQUEST_OPTIONS_PARAMETER]: context.getNodeParameter(REQUEST_OPTIONS_PARAMETER, 0, {}) };
-	const parsed = validateParameters(context.getNode(), requestOptionsParameterSchema, [requestOptionsProperty], raw, 0);
+	const raw = {
+		[REQUEST_OPTIONS_PARAMETER]: context.getNodeParameter(REQUEST_OPTIONS_PARAMETER, 0, {}),
+	};
+	const parsed = validateParameters(
+		context.getNode(),
+		requestOptionsParameterSchema,
+		[requestOptionsProperty],
+		raw,
+		0,
+	);
 	return toExecutionSettings(parsed[REQUEST_OPTIONS_PARAMETER]);
 }
 
@@ -54,7 +66,10 @@ type Prepared<P> = { params: P } | { error: Error };
 
 function errorItem(error: Error, itemIndex: number, provider: string): INodeExecutionData {
 	const json: IDataObject = { provider, error: error.message };
-	const { description, httpCode } = error as { description?: string | null; httpCode?: string | null };
+	const { description, httpCode } = error as {
+		description?: string | null;
+		httpCode?: string | null;
+	};
 	if (description) json.errorDescription = description;
 	if (httpCode) json.httpCode = httpCode;
 	return { json, pairedItem: { item: itemIndex } };
@@ -67,7 +82,8 @@ interface CreatedItem {
 
 function describeCreated({ itemIndex, outcome }: CreatedItem): string {
 	if (outcome.status === 'accepted') return `item ${itemIndex} → accepted, no ID yet`;
-	if (outcome.status === 'reused') return `item ${itemIndex} → existing conversation ${outcome.conversationId}`;
+	if (outcome.status === 'reused')
+		return `item ${itemIndex} → existing conversation ${outcome.conversationId}`;
 	return `item ${itemIndex} → conversation ${outcome.conversationId}`;
 }
 
@@ -103,7 +119,11 @@ function withCreatedItems(error: Error, created: CreatedItem[]): Error {
  * after the first failure and rethrows it once the ones already running have settled, so no
  * request is left dangling when the node fails.
  */
-async function runBounded(indexes: number[], limit: number, work: (index: number) => Promise<void>): Promise<void> {
+async function runBounded(
+	indexes: number[],
+	limit: number,
+	work: (index: number) => Promise<void>,
+): Promise<void> {
 	let next = 0;
 	let failure: { error: unknown } | undefined;
 	const worker = async () => {
@@ -147,7 +167,9 @@ export async function createConversations(
 	const prepared: Array<Prepared<unknown>> = items.map((_, itemIndex) => {
 		try {
 			const raw = readPanel(context, provider.properties, itemIndex);
-			return { params: validateParameters(node, provider.schema, provider.properties, raw, itemIndex) };
+			return {
+				params: validateParameters(node, provider.schema, provider.properties, raw, itemIndex),
+			};
 		} catch (error) {
 			if (!continueOnFail) throw asItemError(context, error, itemIndex);
 			return { error: asItemError(context, error, itemIndex) };
@@ -187,8 +209,13 @@ export async function createConversations(
 					pairedItem: { item: itemIndex },
 				};
 			} catch (error) {
-				if (!continueOnFail || context.getExecutionCancelSignal()?.aborted) throw asItemError(context, error, itemIndex);
-				output[itemIndex] = errorItem(asItemError(context, error, itemIndex), itemIndex, provider.id);
+				if (!continueOnFail || context.getExecutionCancelSignal()?.aborted)
+					throw asItemError(context, error, itemIndex);
+				output[itemIndex] = errorItem(
+					asItemError(context, error, itemIndex),
+					itemIndex,
+					provider.id,
+				);
 			}
 		});
 	} catch (error) {

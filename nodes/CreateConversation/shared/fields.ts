@@ -7,7 +7,9 @@ import { z } from 'zod';
 
 /** Text that must contain something other than spaces; the value is sent as typed. */
 export const requiredText = (max?: number) => {
-	const text = z.string().refine((value) => value.trim().length > 0, { message: 'must not be empty' });
+	const text = z
+		.string()
+		.refine((value) => value.trim().length > 0, { message: 'must not be empty' });
 	return max === undefined
 		? text
 		: text.refine((value) => value.length <= max, { message: `must be at most ${max} characters` });
@@ -95,52 +97,59 @@ export const textList = () =>
  * to be seconds).
  */
 export const unixSeconds = () =>
-	z
-		.unknown()
-		.transform((value, context) => {
-			let millis: number | undefined;
-			if (typeof value === 'number' && Number.isFinite(value)) millis = value > 1e11 ? value : value * 1000;
-			else if (value instanceof Date) millis = value.getTime();
-			else if (typeof value === 'string' && value.trim() !== '') {
-				const text = value.trim();
-				millis = /^\d+$/.test(text) ? Number(text) * (Number(text) > 1e11 ? 1 : 1000) : Date.parse(text);
-			} else if (value && typeof value === 'object' && 'toMillis' in value && typeof value.toMillis === 'function') {
-				millis = Number(value.toMillis());
-			}
-			if (millis === undefined || Number.isNaN(millis) || millis < 0) {
-				context.addIssue({
-					code: z.ZodIssueCode.custom,
-					message: 'must be a date, e.g. 2026-01-31T09:30:00Z or Unix seconds',
-				});
-				return z.NEVER;
-			}
-			return Math.floor(millis / 1000);
-		});
+	z.unknown().transform((value, context) => {
+		let millis: number | undefined;
+		if (typeof value === 'number' && Number.isFinite(value))
+			millis = value > 1e11 ? value : value * 1000;
+		else if (value instanceof Date) millis = value.getTime();
+		else if (typeof value === 'string' && value.trim() !== '') {
+			const text = value.trim();
+			millis = /^\d+$/.test(text)
+				? Number(text) * (Number(text) > 1e11 ? 1 : 1000)
+				: Date.parse(text);
+		} else if (
+			value &&
+			typeof value === 'object' &&
+			'toMillis' in value &&
+			typeof value.toMillis === 'function'
+		) {
+			millis = Number(value.toMillis());
+		}
+		if (millis === undefined || Number.isNaN(millis) || millis < 0) {
+			context.addIssue({
+				code: z.ZodIssueCode.custom,
+				message: 'must be a date, e.g. 2026-01-31T09:30:00Z or Unix seconds',
+			});
+			return z.NEVER;
+		}
+		return Math.floor(millis / 1000);
+	});
 
 /** Key/value pairs from a fixedCollection (`{ pair: [{ key, value }] }`) or an object from an expression. */
 export const keyValuePairs = (max?: number) =>
-	z
-		.union([z.record(z.unknown()), z.null(), z.undefined()])
-		.transform((value, context) => {
-			if (!value) return {} as Record<string, unknown>;
-			const pairs = (value as { pair?: unknown }).pair;
-			let result: Record<string, unknown>;
-			if (Array.isArray(pairs)) {
-				result = {};
-				for (const entry of pairs as Array<{ key?: unknown; value?: unknown }>) {
-					const key = typeof entry?.key === 'string' ? entry.key.trim() : '';
-					if (!key) {
-						context.addIssue({ code: z.ZodIssueCode.custom, message: 'has an entry without a key' });
-						return z.NEVER;
-					}
-					result[key] = entry.value;
+	z.union([z.record(z.unknown()), z.null(), z.undefined()]).transform((value, context) => {
+		if (!value) return {} as Record<string, unknown>;
+		const pairs = (value as { pair?: unknown }).pair;
+		let result: Record<string, unknown>;
+		if (Array.isArray(pairs)) {
+			result = {};
+			for (const entry of pairs as Array<{ key?: unknown; value?: unknown }>) {
+				const key = typeof entry?.key === 'string' ? entry.key.trim() : '';
+				if (!key) {
+					context.addIssue({ code: z.ZodIssueCode.custom, message: 'has an entry without a key' });
+					return z.NEVER;
 				}
-			} else {
-				result = { ...value };
+				result[key] = entry.value;
 			}
-			if (max !== undefined && Object.keys(result).length > max) {
-				context.addIssue({ code: z.ZodIssueCode.custom, message: `must have at most ${max} entries` });
-				return z.NEVER;
-			}
-			return result;
-		});
+		} else {
+			result = { ...value };
+		}
+		if (max !== undefined && Object.keys(result).length > max) {
+			context.addIssue({
+				code: z.ZodIssueCode.custom,
+				message: `must have at most ${max} entries`,
+			});
+			return z.NEVER;
+		}
+		return result;
+	});

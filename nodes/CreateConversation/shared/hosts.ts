@@ -80,8 +80,10 @@ export function resolveBaseUrl(override: unknown, providerDefault: string, rule:
 			`The credential's ${rule.field} "${text.slice(0, 80)}" is not a URL. Leave it empty to use the provider's own host.`,
 		);
 	}
-	const loopback = (url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHost(url.hostname);
-	const allowed = loopback || (url.protocol === 'https:' && (rule.anyHttps || allowedHost(rule, url.hostname)));
+	const loopback =
+		(url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHost(url.hostname);
+	const allowed =
+		loopback || (url.protocol === 'https:' && (rule.anyHttps || allowedHost(rule, url.hostname)));
 	if (!allowed) {
 		throw new CredentialConfigurationError(
 			`The credential's ${rule.field} must be ${describeAllowed(rule)}, or http:// to 127.0.0.1 or localhost for a local sandbox; "${url.origin.slice(0, 80)}" is not allowed. The credential's secret is only sent to those hosts.`,
@@ -100,7 +102,10 @@ export function resolveBaseUrl(override: unknown, providerDefault: string, rule:
  * `baseURL`; an absolute URL is only accepted when it already points there (n8n's HTTP Request
  * node sends absolute URLs), so a token is never sent to a host the credential did not choose.
  */
-export function pinToHost<T extends { url: string; baseURL?: string }>(requestOptions: T, baseURL: string): T {
+export function pinToHost<T extends { url: string; baseURL?: string }>(
+	requestOptions: T,
+	baseURL: string,
+): T {
 	if (/^[a-z][a-z0-9+.-]*:/i.test(requestOptions.url)) {
 		const target = new URL(requestOptions.url);
 		const allowed = new URL(baseURL);
@@ -154,6 +159,8 @@ export function hostRulePattern(rule: HostRule): string {
 		...(rule.hosts ?? []).map(escapeRegExp),
 		...(rule.domains ?? []).map((domain) => `([a-z0-9-]+\\.)*${escapeRegExp(domain)}`),
 	];
-	const allowed = rule.anyHttps ? `https:\\/\\/[a-z0-9.-]+${port}` : `https:\\/\\/(${names.join('|')})${port}`;
+	const allowed = rule.anyHttps
+		? `https:\\/\\/[a-z0-9.-]+${port}`
+		: `https:\\/\\/(${names.join('|')})${port}`;
 	return `^(${loopback}|${allowed})(\\/[a-z0-9._~-]+)*$`;
 }

@@ -9,13 +9,25 @@ import { ExecutionScope, LIST_SEARCH_SETTINGS, ProviderTransport } from './trans
  */
 export function listSearchMethods(
 	providers: readonly ProviderDefinition[],
-): Record<string, (this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) => Promise<INodeListSearchResult>> {
+): Record<
+	string,
+	(
+		this: ILoadOptionsFunctions,
+		filter?: string,
+		paginationToken?: string,
+	) => Promise<INodeListSearchResult>
+> {
 	return Object.fromEntries(
 		providers.flatMap((provider) =>
 			Object.entries(provider.listSearch ?? {}).map(([name, search]) => [
 				name,
 				async function (this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
-					const client = new ProviderTransport(this, new ExecutionScope(this, provider), LIST_SEARCH_SETTINGS, 0);
+					const client = new ProviderTransport(
+						this,
+						new ExecutionScope(this, provider),
+						LIST_SEARCH_SETTINGS,
+						0,
+					);
 					return await search(client, filter, paginationToken);
 				},
 			]),

@@ -183,5 +183,12 @@ export interface ProviderDefinition<Params = unknown> {
 	 * `resourceLocator` list searches of the panel, merged into the node's `methods.listSearch`.
 	 * Names must start with the provider id, as they share one namespace.
 	 */
-	listSearch?: Record<string, (client: ProviderClient, filter?: string, paginationToken?: string) => Promise<INodeListSearchResult>>;
+	listSearch?: Record<
+		string,
+		(
+			client: ProviderClient,
+			filter?: string,
+			paginationToken?: string,
+		) => Promise<INodeListSearchResult>
+	>;
 }

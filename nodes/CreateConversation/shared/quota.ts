@@ -233,8 +233,10 @@ export class Quota {
 	/** When the head of the line may start: `now` or earlier means now, Infinity means when a request ends. */
 	private nextStartAt(waiter: Waiter, now: number): number {
 		if (this.holdUntil > now) return this.holdUntil;
-		if (this.policy.firstRequestAlone && !this.firstAnswered && this.inFlight > 0) return Number.POSITIVE_INFINITY;
-		if (!waiter.fixedConcurrency && this.inFlight >= this.concurrency) return Number.POSITIVE_INFINITY;
+		if (this.policy.firstRequestAlone && !this.firstAnswered && this.inFlight > 0)
+			return Number.POSITIVE_INFINITY;
+		if (!waiter.fixedConcurrency && this.inFlight >= this.concurrency)
+			return Number.POSITIVE_INFINITY;
 		if (this.headersSeen) {
 			if (this.windowResetAt > 0 && now >= this.windowResetAt) this.rollOver(now);
 			if (now < this.windowResetAt) {
@@ -242,13 +244,15 @@ export class Quota {
 				const left = this.lastSeqInWindow - this.started - (shared ? SHARED_RESERVE : 0);
 				if (left <= 0) return this.windowResetAt + RESET_MARGIN_MS;
 				// Spread only over a window the provider announced, not over an estimate.
-				if (shared && this.windowConfirmed) return Math.max(now, this.lastStartAt + (this.windowResetAt - now) / left);
+				if (shared && this.windowConfirmed)
+					return Math.max(now, this.lastStartAt + (this.windowResetAt - now) / left);
 			}
 			return now;
 		}
 		const window = this.policy.window;
 		if (window) {
-			while (this.recentStarts.length > 0 && this.recentStarts[0] <= now - window.perMs) this.recentStarts.shift();
+			while (this.recentStarts.length > 0 && this.recentStarts[0] <= now - window.perMs)
+				this.recentStarts.shift();
 			if (this.recentStarts.length >= window.requests) return this.recentStarts[0] + window.perMs;
 		}
 		return now;
@@ -274,7 +278,8 @@ export class Quota {
 		// Shared with others, the new window is theirs too: no more than one round in flight
 		// before its first answer says what is left.
 		const allowance = limit - this.inFlight;
-		this.lastSeqInWindow = this.started + (this.sharedUntil > now ? Math.min(allowance, this.concurrency) : allowance);
+		this.lastSeqInWindow =
+			this.started + (this.sharedUntil > now ? Math.min(allowance, this.concurrency) : allowance);
 		this.windowStartSeq = this.started - this.inFlight;
 		this.rolledOver = true;
 	}
@@ -312,7 +317,8 @@ export class Quota {
 		if (signal) this.learnWindow(seq, signal, now);
 		if (observation.status === 429) {
 			this.last429At = now;
-			if (observation.holdMs !== undefined) this.holdUntil = Math.max(this.holdUntil, now + observation.holdMs);
+			if (observation.holdMs !== undefined)
+				this.holdUntil = Math.max(this.holdUntil, now + observation.holdMs);
 			// A 429 despite the headers' count means someone else spends the same quota.
 			if (counted) this.markShared(now);
 			if (seq > this.lastCutSeq) {
@@ -325,7 +331,10 @@ export class Quota {
 		if (observation.status === undefined || observation.status >= 300) return;
 		if (signal) {
 			if (signal.remaining < this.concurrency) {
-				this.concurrency = Math.max(Math.min(this.policy.defaultConcurrency, MAX_CONCURRENCY), Math.min(this.concurrency, signal.remaining));
+				this.concurrency = Math.max(
+					Math.min(this.policy.defaultConcurrency, MAX_CONCURRENCY),
+					Math.min(this.concurrency, signal.remaining),
+				);
 			} else if (signal.remaining >= 2 * this.concurrency) {
 				this.grow();
 			}
@@ -363,7 +372,10 @@ export class Quota {
 			this.confirmedResetAt = signal.resetAt;
 			this.windowResetAt = signal.resetAt;
 			this.remainingInWindow = signal.remaining;
-		} else if (signal.resetAt === this.confirmedResetAt && this.windowResetAt === this.confirmedResetAt) {
+		} else if (
+			signal.resetAt === this.confirmedResetAt &&
+			this.windowResetAt === this.confirmedResetAt
+		) {
 			this.remainingInWindow = Math.min(this.remainingInWindow, signal.remaining);
 		} else {
 			// An answer from a window we have already rolled past says nothing about the new one.
@@ -376,12 +388,16 @@ export class Quota {
 		// The provider counted `limit - remaining` requests in this window; we cannot have sent
 		// more than we started since it began. More means others use the same quota.
 		const limit = this.windowLimit;
-		if (limit !== undefined && limit - signal.remaining > this.started - this.windowStartSeq + 1) this.markShared(now);
+		if (limit !== undefined && limit - signal.remaining > this.started - this.windowStartSeq + 1)
+			this.markShared(now);
 	}
 
 	private markShared(now = Date.now()): void {
 		const windowMs = this.observedWindowMs ?? this.policy.window?.perMs ?? DEFAULT_WINDOW_MS;
-		this.sharedUntil = Math.max(this.sharedUntil, Math.max(now, this.windowResetAt) + SHARED_WINDOWS * windowMs);
+		this.sharedUntil = Math.max(
+			this.sharedUntil,
+			Math.max(now, this.windowResetAt) + SHARED_WINDOWS * windowMs,
+		);
 	}
 
 	/**
@@ -397,7 +413,10 @@ export class Quota {
 		if (this.sleeper && this.sleeper.wakeAt <= wakeAt) return;
 		this.disarm();
 		const delay = Math.max(0, wakeAt - now);
-		const spread = wakeAt === nextStartAt && nextStartAt < deadline ? Math.random() * Math.min(MAX_WAKE_SPREAD_MS, delay / 10) : 0;
+		const spread =
+			wakeAt === nextStartAt && nextStartAt < deadline
+				? Math.random() * Math.min(MAX_WAKE_SPREAD_MS, delay / 10)
+				: 0;
 		const controller = new AbortController();
 		this.sleeper = { controller, wakeAt };
 		sleep(delay + spread, controller.signal).then(

@@ -14,7 +14,8 @@ export const requestOptionsProperty: INodeProperties = {
 	type: 'collection',
 	placeholder: 'Add Option',
 	default: {},
-	description: 'How requests are paced and how long they may take. They apply to every item of the execution.',
+	description:
+		'How requests are paced and how long they may take. They apply to every item of the execution.',
 	options: [
 		{
 			displayName: 'Concurrency',
@@ -68,8 +69,12 @@ export interface ExecutionSettings {
 	timeoutMs: number;
 }
 
-export function toExecutionSettings(options: z.infer<typeof requestOptionsSchema>): ExecutionSettings {
-	const legacyWait = options.maxRateLimitWaitSeconds ? Math.max(1, options.maxRateLimitWaitSeconds) : undefined;
+export function toExecutionSettings(
+	options: z.infer<typeof requestOptionsSchema>,
+): ExecutionSettings {
+	const legacyWait = options.maxRateLimitWaitSeconds
+		? Math.max(1, options.maxRateLimitWaitSeconds)
+		: undefined;
 	return {
 		concurrency: options.concurrency,
 		patienceMs: (options.rateLimitPatienceSeconds ?? legacyWait ?? DEFAULT_PATIENCE_SECONDS) * 1000,

@@ -18,8 +18,14 @@ export function causeChain(error: unknown, depth = 6): Array<Record<string, unkn
 	return chain;
 }
 
-export function isHttpLike(value: unknown): value is { statusCode: number; headers?: unknown; body?: unknown } {
-	return typeof value === 'object' && value !== null && typeof (value as { statusCode?: unknown }).statusCode === 'number';
+export function isHttpLike(
+	value: unknown,
+): value is { statusCode: number; headers?: unknown; body?: unknown } {
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		typeof (value as { statusCode?: unknown }).statusCode === 'number'
+	);
 }
 
 /** The provider's answer inside a thrown error, when there was one. */

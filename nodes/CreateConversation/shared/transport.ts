@@ -9,7 +9,13 @@ import {
 } from 'n8n-workflow';
 
 import { apiError, networkError } from './errors';
-import type { CredentialTarget, HttpCall, HttpResult, ProviderClient, ProviderDefinition } from './provider';
+import type {
+	CredentialTarget,
+	HttpCall,
+	HttpResult,
+	ProviderClient,
+	ProviderDefinition,
+} from './provider';
 import { quotaFor, QuotaWaitExpired, type Quota, type Ticket } from './quota';
 import { rateLimitSignal, retryAfterHeaderMs } from './rateLimitHeaders';
 import { answerFromThrown, configurationProblem, isHttpLike } from './thrown';
@@ -29,7 +35,11 @@ export interface TransportSettings {
 }
 
 /** The settings a list search in the editor uses: a dropdown should not wait for minutes. */
-export const LIST_SEARCH_SETTINGS: TransportSettings = { patienceMs: 20_000, timeoutMs: 30_000, fixedConcurrency: false };
+export const LIST_SEARCH_SETTINGS: TransportSettings = {
+	patienceMs: 20_000,
+	timeoutMs: 30_000,
+	fixedConcurrency: false,
+};
 
 /** Backoff when a 429 says nothing about when to retry; doubles with each attempt. */
 const FALLBACK_WAIT_MS = 1000;
@@ -45,7 +55,10 @@ const SETTINGS_OPTION = 'Request Options › Rate-Limit Patience';
 export class ExecutionScope {
 	readonly memo = new Map<string, Promise<unknown>>();
 
-	private target?: Promise<{ target: CredentialTarget; credentials: ICredentialDataDecryptedObject }>;
+	private target?: Promise<{
+		target: CredentialTarget;
+		credentials: ICredentialDataDecryptedObject;
+	}>;
 
 	private quota?: Quota;
 
@@ -58,17 +71,26 @@ export class ExecutionScope {
 	 * Reads the credential once for the execution and asks the provider where it sends its calls.
 	 * A misconfigured credential fails every item before anything is sent.
 	 */
-	async resolveTarget(itemIndex: number): Promise<{ target: CredentialTarget; credentials: ICredentialDataDecryptedObject }> {
+	async resolveTarget(
+		itemIndex: number,
+	): Promise<{ target: CredentialTarget; credentials: ICredentialDataDecryptedObject }> {
 		this.target ??= this.context
 			.getCredentials(this.provider.credentialType, itemIndex)
-			.then((credentials) => ({ credentials, target: this.provider.credentialTarget(credentials) }));
+			.then((credentials) => ({
+				credentials,
+				target: this.provider.credentialTarget(credentials),
+			}));
 		try {
 			return await this.target;
 		} catch (error) {
-			throw new NodeOperationError(this.context.getNode(), configurationProblem(error) ?? (error as Error), {
-				itemIndex,
-				description: `Fix the ${this.provider.displayName} credential; nothing was sent.`,
-			});
+			throw new NodeOperationError(
+				this.context.getNode(),
+				configurationProblem(error) ?? (error as Error),
+				{
+					itemIndex,
+					description: `Fix the ${this.provider.displayName} credential; nothing was sent.`,
+				},
+			);
 		}
 	}
 
@@ -76,9 +98,14 @@ export class ExecutionScope {
 	async quotaOf(itemIndex: number): Promise<Quota> {
 		if (this.quota) return this.quota;
 		const { target } = await this.resolveTarget(itemIndex);
-		const credentialId = this.context.getNode().credentials?.[this.provider.credentialType]?.id ?? undefined;
+		const credentialId =
+			this.context.getNode().credentials?.[this.provider.credentialType]?.id ?? undefined;
 		this.quota = quotaFor(
-			{ credentialType: this.provider.credentialType, credentialId, host: new URL(target.baseUrl).host },
+			{
+				credentialType: this.provider.credentialType,
+				credentialId,
+				host: new URL(target.baseUrl).host,
+			},
 			this.provider.rateLimit,
 		);
 		return this.quota;
@@ -102,7 +129,9 @@ export class ProviderTransport implements ProviderClient {
 	}
 
 	private get cancelSignal(): AbortSignal | undefined {
-		return 'getExecutionCancelSignal' in this.context ? this.context.getExecutionCancelSignal() : undefined;
+		return 'getExecutionCancelSignal' in this.context
+			? this.context.getExecutionCancelSignal()
+			: undefined;
 	}
 
 	async once<T>(key: string, work: () => Promise<T>): Promise<T> {
@@ -120,7 +149,10 @@ export class ProviderTransport implements ProviderClient {
 	}
 
 	failure(message: string, description?: string): Error {
-		return new NodeOperationError(this.context.getNode(), message, { itemIndex: this.itemIndex, description });
+		return new NodeOperationError(this.context.getNode(), message, {
+			itemIndex: this.itemIndex,
+			description,
+		});
 	}
 
 	unconfirmed(result: HttpResult, expected: string): Error {
@@ -163,12 +195,16 @@ export class ProviderTransport implements ProviderClient {
 			}
 			// A 429 means the provider refused the request unprocessed, so sending it again
 			// cannot create a duplicate. The item only fails when its patience runs out.
-			const signalled = this.provider.retryAfterMs?.(result, now) ?? retryAfterHeaderMs(result, now);
+			const signalled =
+				this.provider.retryAfterMs?.(result, now) ?? retryAfterHeaderMs(result, now);
 			// Every request of the credential waits what the provider asks (a second when it does
 			// not say); this one also backs off by its own attempts, so a signalled wait of ~0 (a
 			// reset already past: clock skew) does not become a burst of retries.
 			const holdMs = signalled ?? FALLBACK_WAIT_MS;
-			const retryInMs = Math.max(signalled ?? FALLBACK_WAIT_MS * 2 ** Math.min(attempt, 6), MIN_RETRY_WAIT_MS * 2 ** Math.min(attempt, 6));
+			const retryInMs = Math.max(
+				signalled ?? FALLBACK_WAIT_MS * 2 ** Math.min(attempt, 6),
+				MIN_RETRY_WAIT_MS * 2 ** Math.min(attempt, 6),
+			);
 			ticket.release({ status: 429, signal, holdMs });
 			if (retryInMs > this.settings.patienceMs) {
 				throw apiError(
@@ -190,9 +226,12 @@ export class ProviderTransport implements ProviderClient {
 					`still rate limited after waiting ${Math.round((now - arrivedAt) / 1000)} s (${SETTINGS_OPTION}: ${Math.round(this.settings.patienceMs / 1000)} s)`,
 				);
 			}
-			this.context.logger.debug(`${this.provider.displayName} rate limit: waiting ${retryInMs} ms before retrying`, {
-				itemIndex: this.itemIndex,
-			});
+			this.context.logger.debug(
+				`${this.provider.displayName} rate limit: waiting ${retryInMs} ms before retrying`,
+				{
+					itemIndex: this.itemIndex,
+				},
+			);
 			// The backoff beyond the shared hold is this request's own; it then rejoins the line at
 			// its first place.
 			if (retryInMs > holdMs) await this.wait(retryInMs - holdMs);
@@ -218,10 +257,16 @@ export class ProviderTransport implements ProviderClient {
 	}
 
 	private cancelled(error: unknown): Error {
-		return new NodeOperationError(this.context.getNode(), error as Error, { itemIndex: this.itemIndex });
+		return new NodeOperationError(this.context.getNode(), error as Error, {
+			itemIndex: this.itemIndex,
+		});
 	}
 
-	private async attempt(call: HttpCall, target: CredentialTarget, credentials: ICredentialDataDecryptedObject): Promise<HttpResult> {
+	private async attempt(
+		call: HttpCall,
+		target: CredentialTarget,
+		credentials: ICredentialDataDecryptedObject,
+	): Promise<HttpResult> {
 		const oauth2 = this.provider.usesOAuth2 === true;
 		// n8n drops an empty object body; a POST of `{}` must still carry it, as JSON.
 		const emptyJson = call.body !== undefined && Object.keys(call.body).length === 0;
@@ -268,7 +313,10 @@ export class ProviderTransport implements ProviderClient {
 			if (this.cancelSignal?.aborted) throw this.cancelled(error);
 			const misconfigured = configurationProblem(error);
 			if (misconfigured) {
-				throw this.failure(misconfigured, `Fix the ${this.provider.displayName} credential; nothing was sent.`);
+				throw this.failure(
+					misconfigured,
+					`Fix the ${this.provider.displayName} credential; nothing was sent.`,
+				);
 			}
 			const layer = this.provider.credentialLayerFailure?.(error);
 			if (layer) throw this.failure(layer.message, layer.description);

@@ -10,7 +10,9 @@ function fieldLabel(properties: INodeProperties[], path: Array<string | number>)
 			labels.push(`#${segment + 1}`);
 			continue;
 		}
-		const property: INodeProperties | undefined = scope?.find((candidate) => candidate.name === segment);
+		const property: INodeProperties | undefined = scope?.find(
+			(candidate) => candidate.name === segment,
+		);
 		if (!property) {
 			labels.push(segment);
 			scope = undefined;
@@ -75,15 +77,24 @@ function describeType(type: string): string {
 const userFacingErrors: z.ZodErrorMap = (issue, context) => {
 	switch (issue.code) {
 		case z.ZodIssueCode.invalid_type:
-			if (issue.received === 'undefined' || issue.received === 'null') return { message: 'is required' };
-			return { message: `must be ${describeType(issue.expected)}, not ${describeType(issue.received)}` };
+			if (issue.received === 'undefined' || issue.received === 'null')
+				return { message: 'is required' };
+			return {
+				message: `must be ${describeType(issue.expected)}, not ${describeType(issue.received)}`,
+			};
 		case z.ZodIssueCode.too_small:
 			if (issue.type === 'string')
-				return { message: Number(issue.minimum) <= 1 ? 'must not be empty' : `must be at least ${issue.minimum} characters` };
+				return {
+					message:
+						Number(issue.minimum) <= 1
+							? 'must not be empty'
+							: `must be at least ${issue.minimum} characters`,
+				};
 			if (issue.type === 'array') return { message: `must have at least ${issue.minimum} entries` };
 			return { message: `must be at least ${issue.minimum}` };
 		case z.ZodIssueCode.too_big:
-			if (issue.type === 'string') return { message: `must be at most ${issue.maximum} characters` };
+			if (issue.type === 'string')
+				return { message: `must be at most ${issue.maximum} characters` };
 			if (issue.type === 'array') return { message: `must have at most ${issue.maximum} entries` };
 			return { message: `must be at most ${issue.maximum}` };
 		case z.ZodIssueCode.invalid_enum_value:
@@ -91,8 +102,10 @@ const userFacingErrors: z.ZodErrorMap = (issue, context) => {
 		case z.ZodIssueCode.invalid_literal:
 			return { message: `must be ${JSON.stringify(issue.expected)}` };
 		case z.ZodIssueCode.invalid_string:
-			if (issue.validation === 'email') return { message: 'must be an email address like name@example.com' };
-			if (issue.validation === 'url') return { message: 'must be a full URL starting with https://' };
+			if (issue.validation === 'email')
+				return { message: 'must be an email address like name@example.com' };
+			if (issue.validation === 'url')
+				return { message: 'must be a full URL starting with https://' };
 			return { message: context.defaultError };
 		case z.ZodIssueCode.unrecognized_keys:
 			return { message: `has options this provider does not know: ${issue.keys.join(', ')}` };

@@ -2,7 +2,8 @@
 import type { ProviderFixtures } from '../../fixtures';
 import { DYNAMICS_TEST, DynamicsEmulator } from './emulator';
 
-const basic = (user: string, password: string) => Buffer.from(`${user}:${password}`).toString('base64');
+const basic = (user: string, password: string) =>
+	Buffer.from(`${user}:${password}`).toString('base64');
 
 export const fixtures: ProviderFixtures<DynamicsEmulator> = {
 	createEmulator: () => new DynamicsEmulator(),
@@ -36,9 +37,15 @@ export const fixtures: ProviderFixtures<DynamicsEmulator> = {
 			provider: 'dynamics',
 			dynamicsCustomerId: '={{ $json["Customer ID"] }}',
 			dynamicsStartMessage: '={{ $json.Message }}',
-			dynamicsCustomerDetails: { firstName: '={{ $json["First Name"] }}', email: '={{ $json.Email }}' },
+			dynamicsCustomerDetails: {
+				firstName: '={{ $json["First Name"] }}',
+				email: '={{ $json.Email }}',
+			},
 		},
-		submission: { values: ['crm-42', 'Ann', 'ann@example.com', 'Hello from the Dynamics form example'], marker: 'Hello from the Dynamics form example' },
+		submission: {
+			values: ['crm-42', 'Ann', 'ann@example.com', 'Hello from the Dynamics form example'],
+			marker: 'Hello from the Dynamics form example',
+		},
 	},
 	e2e: {
 		parameters: {
@@ -53,9 +60,24 @@ export const fixtures: ProviderFixtures<DynamicsEmulator> = {
 			{ customer: 'e2e-crm-3', message: 'e2e dynamics 3', email: 'cat@example.com', first: 'Cat' },
 		],
 		mixedItems: () => [
-			{ customer: 'e2e-crm-4', message: 'e2e dynamics continue 1', email: 'dan@example.com', first: 'Dan' },
-			{ customer: 'x'.repeat(201), message: 'e2e dynamics continue bad', email: 'x@example.com', first: 'X' },
-			{ customer: 'e2e-crm-5', message: 'e2e dynamics continue 3', email: 'eve@example.com', first: 'Eve' },
+			{
+				customer: 'e2e-crm-4',
+				message: 'e2e dynamics continue 1',
+				email: 'dan@example.com',
+				first: 'Dan',
+			},
+			{
+				customer: 'x'.repeat(201),
+				message: 'e2e dynamics continue bad',
+				email: 'x@example.com',
+				first: 'X',
+			},
+			{
+				customer: 'e2e-crm-5',
+				message: 'e2e dynamics continue 3',
+				email: 'eve@example.com',
+				first: 'Eve',
+			},
 		],
 		badIndex: 1,
 		badError: /Invalid "Customer ID" in item 1/,

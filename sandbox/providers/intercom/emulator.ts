@@ -1,14 +1,44 @@
 /** Intercom REST API 2.x as documented: bearer token, Intercom-Version, error.list, 10 s windows. */
 import { randomBytes, randomUUID } from 'node:crypto';
 
-import { bearerToken, WindowLimiter, type ProviderEmulator, type Reply, type RouteRequest } from '../../server';
+import {
+	bearerToken,
+	WindowLimiter,
+	type ProviderEmulator,
+	type Reply,
+	type RouteRequest,
+} from '../../server';
 import { intercomSchemas } from './openapi';
 
 export const INTERCOM_TEST_TOKEN = 'intercom-test-token-5f3c9a';
 /** A second app's token: Intercom limits each app on its own. */
 export const INTERCOM_TEST_TOKEN_2 = 'intercom-test-token-2-b81d07';
 
-const VERSIONS = new Set(['1.0', '1.1', '1.2', '1.3', '1.4', '2.0', '2.1', '2.2', '2.3', '2.4', '2.5', '2.6', '2.7', '2.8', '2.9', '2.10', '2.11', '2.12', '2.13', '2.14', '2.15', '2.16', 'Unstable']);
+const VERSIONS = new Set([
+	'1.0',
+	'1.1',
+	'1.2',
+	'1.3',
+	'1.4',
+	'2.0',
+	'2.1',
+	'2.2',
+	'2.3',
+	'2.4',
+	'2.5',
+	'2.6',
+	'2.7',
+	'2.8',
+	'2.9',
+	'2.10',
+	'2.11',
+	'2.12',
+	'2.13',
+	'2.14',
+	'2.15',
+	'2.16',
+	'Unstable',
+]);
 
 export interface IntercomContact {
 	type: 'contact';
@@ -43,8 +73,17 @@ function publicContact(contact: IntercomContact): Record<string, unknown> {
 	return visible;
 }
 
-function errorList(status: number, code: string, message: string, headers?: Record<string, string>): Reply {
-	return { status, headers, body: { type: 'error.list', request_id: randomUUID(), errors: [{ code, message }] } };
+function errorList(
+	status: number,
+	code: string,
+	message: string,
+	headers?: Record<string, string>,
+): Reply {
+	return {
+		status,
+		headers,
+		body: { type: 'error.list', request_id: randomUUID(), errors: [{ code, message }] },
+	};
 }
 
 export class IntercomEmulator implements ProviderEmulator {
@@ -80,7 +119,10 @@ export class IntercomEmulator implements ProviderEmulator {
 
 	/** 429s answered so far, over every token. */
 	get rejected(): number {
-		return (this.limiter?.rejected ?? 0) + [...this.tokenLimiters.values()].reduce((sum, limiter) => sum + limiter.rejected, 0);
+		return (
+			(this.limiter?.rejected ?? 0) +
+			[...this.tokenLimiters.values()].reduce((sum, limiter) => sum + limiter.rejected, 0)
+		);
 	}
 
 	/** New contacts are invisible to search for this long (Intercom indexes asynchronously). */
@@ -135,7 +177,8 @@ export class IntercomEmulator implements ProviderEmulator {
 	handle(request: RouteRequest): Reply {
 		// Intercom sends no quota headers to requests without valid credentials.
 		const token = bearerToken(request.headers);
-		if (!token || !this.tokens.has(token)) return errorList(401, 'unauthorized', 'Access Token Invalid');
+		if (!token || !this.tokens.has(token))
+			return errorList(401, 'unauthorized', 'Access Token Invalid');
 		const limiter = this.limiterFor(token);
 		const rate = limiter?.take();
 		const rateHeaders: Record<string, string> | undefined =
@@ -147,11 +190,21 @@ export class IntercomEmulator implements ProviderEmulator {
 					}
 				: undefined;
 		if (rate && !rate.allowed) {
-			return errorList(429, 'rate_limit_exceeded', `Exceeded rate limit of ${limiter!.limit} in ${limiter!.windowMs / 1000}_seconds`, rateHeaders);
+			return errorList(
+				429,
+				'rate_limit_exceeded',
+				`Exceeded rate limit of ${limiter!.limit} in ${limiter!.windowMs / 1000}_seconds`,
+				rateHeaders,
+			);
 		}
 		const version = request.headers['intercom-version'];
 		if (version !== undefined && !VERSIONS.has(version)) {
-			return errorList(400, 'intercom_version_invalid', 'The requested version could not be found', rateHeaders);
+			return errorList(
+				400,
+				'intercom_version_invalid',
+				'The requested version could not be found',
+				rateHeaders,
+			);
 		}
 
 		const path = request.path.replace(/^\/intercom/, '') || '/';
@@ -182,7 +235,8 @@ export class IntercomEmulator implements ProviderEmulator {
 		}
 		if (method === 'POST' && path === '/contacts/search') return this.search(request.body);
 		if (method === 'POST' && path === '/contacts') return this.createContact(request.body);
-		if (method === 'POST' && path === '/conversations') return this.createConversation(request.body);
+		if (method === 'POST' && path === '/conversations')
+			return this.createConversation(request.body);
 		return errorList(404, 'not_found', 'Resource Not Found');
 	}
 
@@ -191,14 +245,20 @@ export class IntercomEmulator implements ProviderEmulator {
 		if (invalid) return invalid;
 		const query = (body as { query: { field?: string; operator?: string; value?: unknown } }).query;
 		if (query.operator !== '=' || (query.field !== 'email' && query.field !== 'external_id')) {
-			return errorList(400, 'parameter_invalid', 'The emulator supports field email/external_id with operator =');
+			return errorList(
+				400,
+				'parameter_invalid',
+				'The emulator supports field email/external_id with operator =',
+			);
 		}
 		const now = Date.now();
 		const value = String(query.value);
 		const data = this.contacts.filter((contact) => {
 			if (contact.searchableAt > now) return false;
 			const field = query.field === 'email' ? contact.email : contact.external_id;
-			return query.field === 'email' ? field?.toLowerCase() === value.toLowerCase() : field === value;
+			return query.field === 'email'
+				? field?.toLowerCase() === value.toLowerCase()
+				: field === value;
 		});
 		return {
 			status: 200,
@@ -227,7 +287,12 @@ export class IntercomEmulator implements ProviderEmulator {
 				((input.email && contact.email?.toLowerCase() === input.email.toLowerCase()) ||
 					(input.external_id && contact.external_id === input.external_id)),
 		);
-		if (duplicate) return errorList(409, 'conflict', `A contact matching those details already exists with id=${duplicate.id}`);
+		if (duplicate)
+			return errorList(
+				409,
+				'conflict',
+				`A contact matching those details already exists with id=${duplicate.id}`,
+			);
 		const now = Date.now();
 		const contact = this.addContact({
 			role: input.role,
@@ -248,8 +313,11 @@ export class IntercomEmulator implements ProviderEmulator {
 		const input = body as { from: { type: string; id: string }; body: string };
 		const contact = this.contacts.find((candidate) => candidate.id === input.from.id);
 		const roleMatches =
-			contact && (input.from.type === contact.role || (input.from.type === 'contact' && contact.role === 'lead'));
-		if (!contact || !roleMatches || contact.usableAt > Date.now()) return errorList(404, 'not_found', 'User Not Found');
+			contact &&
+			(input.from.type === contact.role ||
+				(input.from.type === 'contact' && contact.role === 'lead'));
+		if (!contact || !roleMatches || contact.usableAt > Date.now())
+			return errorList(404, 'not_found', 'User Not Found');
 
 		const key = `${contact.id}|${input.body}`;
 		this.createsByKey.set(key, (this.createsByKey.get(key) ?? 0) + 1);

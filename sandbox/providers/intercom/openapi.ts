@@ -42,7 +42,10 @@ export class OpenApiValidator {
 		if (!existsSync(file)) return undefined;
 		const document = parse(readFileSync(file, 'utf8')) as { components?: unknown };
 		const validator = new OpenApiValidator(id);
-		validator.ajv.addSchema({ $id: id, components: translateNullable(document.components) } as object);
+		validator.ajv.addSchema({
+			$id: id,
+			components: translateNullable(document.components),
+		} as object);
 		return validator;
 	}
 
@@ -54,7 +57,9 @@ export class OpenApiValidator {
 			this.cache.set(name, validate);
 		}
 		if (validate(value)) return [];
-		return (validate.errors ?? []).map((error) => `${error.instancePath || '(body)'} ${error.message ?? 'is invalid'}`);
+		return (validate.errors ?? []).map(
+			(error) => `${error.instancePath || '(body)'} ${error.message ?? 'is invalid'}`,
+		);
 	}
 }
 
@@ -63,7 +68,10 @@ let intercomValidator: OpenApiValidator | undefined | null = null;
 /** The validator for Intercom's official 2.16 document, or undefined when ../shared is absent. */
 export function intercomSchemas(): OpenApiValidator | undefined {
 	if (intercomValidator === null) {
-		intercomValidator = OpenApiValidator.fromFile(resolve(sharedDir(), 'specs', 'intercom-openapi-2.16.yaml'), 'intercom');
+		intercomValidator = OpenApiValidator.fromFile(
+			resolve(sharedDir(), 'specs', 'intercom-openapi-2.16.yaml'),
+			'intercom',
+		);
 	}
 	return intercomValidator;
 }

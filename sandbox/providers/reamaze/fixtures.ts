@@ -2,11 +2,17 @@
 import type { ProviderFixtures } from '../../fixtures';
 import { REAMAZE_TEST_EMAIL, REAMAZE_TEST_TOKEN, ReamazeEmulator } from './emulator';
 
-const basic = (user: string, password: string) => Buffer.from(`${user}:${password}`).toString('base64');
+const basic = (user: string, password: string) =>
+	Buffer.from(`${user}:${password}`).toString('base64');
 
 export const fixtures: ProviderFixtures<ReamazeEmulator> = {
 	createEmulator: () => new ReamazeEmulator(),
-	credential: (url) => ({ brand: 'acme', email: REAMAZE_TEST_EMAIL, apiToken: REAMAZE_TEST_TOKEN, baseUrl: `${url}/reamaze` }),
+	credential: (url) => ({
+		brand: 'acme',
+		email: REAMAZE_TEST_EMAIL,
+		apiToken: REAMAZE_TEST_TOKEN,
+		baseUrl: `${url}/reamaze`,
+	}),
 	credentialId: 'ccSandboxReamaze',
 	credentialName: 'Re:amaze sandbox',
 	secretField: 'apiToken',
@@ -30,26 +36,69 @@ export const fixtures: ProviderFixtures<ReamazeEmulator> = {
 			reamazeCustomerEmail: '={{ $json.Email }}',
 			reamazeOptions: { tags: 'web-form' },
 		},
-		submission: { values: ['Form User', 'form.example@example.com', 'Order 42', 'Hello from the Re:amaze form example'], marker: 'Hello from the Re:amaze form example' },
+		submission: {
+			values: [
+				'Form User',
+				'form.example@example.com',
+				'Order 42',
+				'Hello from the Re:amaze form example',
+			],
+			marker: 'Hello from the Re:amaze form example',
+		},
 	},
 	e2e: {
 		parameters: {
 			provider: 'reamaze',
 			reamazeSubject: '={{ $json.subject }}',
-			reamazeChannel: { __rl: true, mode: 'list', value: 'support', cachedResultName: 'Support Email' },
+			reamazeChannel: {
+				__rl: true,
+				mode: 'list',
+				value: 'support',
+				cachedResultName: 'Support Email',
+			},
 			reamazeBody: '={{ $json.message }}',
 			reamazeCustomerName: '={{ $json.name }}',
 			reamazeCustomerEmail: '={{ $json.email }}',
 			reamazeOptions: { tags: '={{ $json.tags }}' },
 		},
 		goodItems: () => [
-			{ subject: 'Order 1', message: 'e2e reamaze 1', name: 'Ann', email: 'ann@example.com', tags: 'vip, e2e' },
-			{ subject: 'Order 2', message: 'e2e reamaze 2', name: 'Bob', email: 'bob@example.com', tags: 'e2e' },
-			{ subject: 'Order 3', message: 'e2e reamaze 3', name: 'Cat', email: 'cat@example.com', tags: 'billing\ne2e' },
+			{
+				subject: 'Order 1',
+				message: 'e2e reamaze 1',
+				name: 'Ann',
+				email: 'ann@example.com',
+				tags: 'vip, e2e',
+			},
+			{
+				subject: 'Order 2',
+				message: 'e2e reamaze 2',
+				name: 'Bob',
+				email: 'bob@example.com',
+				tags: 'e2e',
+			},
+			{
+				subject: 'Order 3',
+				message: 'e2e reamaze 3',
+				name: 'Cat',
+				email: 'cat@example.com',
+				tags: 'billing\ne2e',
+			},
 		],
 		mixedItems: () => [
-			{ subject: 'C1', message: 'e2e reamaze continue 1', name: 'Dan', email: 'dan@example.com', tags: 'x' },
-			{ subject: 'C2', message: 'e2e reamaze continue 2', name: 'Eve', email: 'eve@example.com', tags: 'x' },
+			{
+				subject: 'C1',
+				message: 'e2e reamaze continue 1',
+				name: 'Dan',
+				email: 'dan@example.com',
+				tags: 'x',
+			},
+			{
+				subject: 'C2',
+				message: 'e2e reamaze continue 2',
+				name: 'Eve',
+				email: 'eve@example.com',
+				tags: 'x',
+			},
 			{ subject: 'C3', message: 'e2e reamaze continue bad', name: 'Bad', email: 'nope', tags: 'x' },
 		],
 		badIndex: 2,

@@ -4,7 +4,13 @@
  * unknown trkref or SKU (or a retailer the key may not use), 422 listing missing attributes.
  * Plain fields only (no parameter properties): this file also runs under Node's type stripping.
  */
-import { basicAuth, WindowLimiter, type ProviderEmulator, type Reply, type RouteRequest } from '../../server';
+import {
+	basicAuth,
+	WindowLimiter,
+	type ProviderEmulator,
+	type Reply,
+	type RouteRequest,
+} from '../../server';
 
 export const REEVOO_TEST_KEY = 'reevoo-test-key';
 export const REEVOO_TEST_SECRET = 'reevoo-test-secret-7d41e2';
@@ -49,11 +55,26 @@ export const REEVOO_OPTIONAL_VEHICLE_ATTRIBUTES = [
 	'vehicle_type',
 ];
 
-const KNOWN_FIELDS = new Set(['sku', 'first_name', 'email', 'question', 'locale', 'manufacturer', 'model', ...REEVOO_OPTIONAL_VEHICLE_ATTRIBUTES]);
+const KNOWN_FIELDS = new Set([
+	'sku',
+	'first_name',
+	'email',
+	'question',
+	'locale',
+	'manufacturer',
+	'model',
+	...REEVOO_OPTIONAL_VEHICLE_ATTRIBUTES,
+]);
 
 function seedOrganisations(): ReevooOrganisation[] {
 	return [
-		{ trkref: 'D10', name: 'Demo Electricals', locale: 'en-GB', skus: ['AIPTPDV5700', 'TV-55-OLED'], vehicles: [] },
+		{
+			trkref: 'D10',
+			name: 'Demo Electricals',
+			locale: 'en-GB',
+			skus: ['AIPTPDV5700', 'TV-55-OLED'],
+			vehicles: [],
+		},
 		{
 			trkref: 'CAR',
 			name: 'Demo Motors',
@@ -65,7 +86,14 @@ function seedOrganisations(): ReevooOrganisation[] {
 			],
 		},
 		{ trkref: 'FR 1', name: 'Démo Français', locale: 'fr-FR', skus: ['FR-SKU-1'], vehicles: [] },
-		{ trkref: 'HIDDEN', name: 'Someone Else', locale: 'en-GB', skus: ['X1'], vehicles: [], restricted: true },
+		{
+			trkref: 'HIDDEN',
+			name: 'Someone Else',
+			locale: 'en-GB',
+			skus: ['X1'],
+			vehicles: [],
+			restricted: true,
+		},
 	];
 }
 
@@ -106,19 +134,28 @@ export class ReevooEmulator implements ProviderEmulator {
 	handle(request: RouteRequest): Reply {
 		const auth = basicAuth(request.headers);
 		if (!auth || this.credentials.get(auth.user) !== auth.password) {
-			return { status: 401, headers: { 'www-authenticate': 'Basic realm="Reevoo API"' }, body: { status: 401, message: 'Unauthorized' } };
+			return {
+				status: 401,
+				headers: { 'www-authenticate': 'Basic realm="Reevoo API"' },
+				body: { status: 401, message: 'Unauthorized' },
+			};
 		}
 		const rate = this.limiter?.take();
 		if (rate && !rate.allowed) {
 			const seconds = Math.max(1, Math.ceil((rate.resetAt - Date.now()) / 1000));
-			return { status: 429, headers: { 'retry-after': String(seconds) }, body: { status: 429, message: 'Too Many Requests' } };
+			return {
+				status: 429,
+				headers: { 'retry-after': String(seconds) },
+				body: { status: 429, message: 'Too Many Requests' },
+			};
 		}
 
 		// The raw path, so that an encoded trkref is seen as the server would see it.
 		const path = request.path.replace(/^\/reevoo/, '') || '/';
 		if (request.method === 'GET' && path === '/v4/organisations') return this.listOrganisations();
 		const create = /^\/v4\/organisations\/([^/]+)\/conversations$/.exec(path);
-		if (request.method === 'POST' && create) return this.createConversation(decodeURIComponent(create[1]), request);
+		if (request.method === 'POST' && create)
+			return this.createConversation(decodeURIComponent(create[1]), request);
 		return problem(404, 'Not Found');
 	}
 
@@ -127,10 +164,17 @@ export class ReevooEmulator implements ProviderEmulator {
 	}
 
 	private listOrganisations(): Reply {
-		const organisations = this.visible().map(({ trkref, name, locale }) => ({ trkref, name, locale }));
+		const organisations = this.visible().map(({ trkref, name, locale }) => ({
+			trkref,
+			name,
+			locale,
+		}));
 		return {
 			status: 200,
-			body: { summary: { total_entries: organisations.length, page: 1, per_page: 100 }, organisations },
+			body: {
+				summary: { total_entries: organisations.length, page: 1, per_page: 100 },
+				organisations,
+			},
 		};
 	}
 
@@ -139,15 +183,23 @@ export class ReevooEmulator implements ProviderEmulator {
 			return problem(415, 'Content-Type must be application/json');
 		}
 		const organisation = this.visible().find((candidate) => candidate.trkref === trkref);
-		if (!organisation) return problem(404, `Organisation with trkref ${trkref} not found or not authorised`);
+		if (!organisation)
+			return problem(404, `Organisation with trkref ${trkref} not found or not authorised`);
 
 		const body = request.body as Record<string, unknown> | undefined;
-		if (!body || typeof body !== 'object' || Array.isArray(body)) return problem(422, 'Body must be a JSON object', ['body']);
+		if (!body || typeof body !== 'object' || Array.isArray(body))
+			return problem(422, 'Body must be a JSON object', ['body']);
 		const unknown = Object.keys(body).filter((key) => !KNOWN_FIELDS.has(key));
-		if (unknown.length) return problem(422, 'Unknown attributes', unknown.map((key) => `${key} is not allowed`));
+		if (unknown.length)
+			return problem(
+				422,
+				'Unknown attributes',
+				unknown.map((key) => `${key} is not allowed`),
+			);
 
 		const missing: string[] = [];
-		const blank = (key: string) => typeof body[key] !== 'string' || (body[key] as string).trim() === '';
+		const blank = (key: string) =>
+			typeof body[key] !== 'string' || (body[key] as string).trim() === '';
 		const automotive = body.sku === undefined;
 		if (automotive) {
 			if (blank('manufacturer')) missing.push('manufacturer');
@@ -156,19 +208,27 @@ export class ReevooEmulator implements ProviderEmulator {
 		} else if (blank('sku')) missing.push('sku');
 		if (blank('email')) missing.push('email');
 		if (blank('question')) missing.push('question');
-		if (missing.length) return problem(422, 'Missing mandatory attributes', missing.map((key) => `${key} is missing`));
+		if (missing.length)
+			return problem(
+				422,
+				'Missing mandatory attributes',
+				missing.map((key) => `${key} is missing`),
+			);
 
 		let product: string;
 		if (automotive) {
 			const wanted = `${String(body.manufacturer).toLowerCase()}|${String(body.model).toLowerCase()}`;
 			const vehicle = organisation.vehicles.find(
-				(candidate) => `${candidate.manufacturer.toLowerCase()}|${candidate.model.toLowerCase()}` === wanted,
+				(candidate) =>
+					`${candidate.manufacturer.toLowerCase()}|${candidate.model.toLowerCase()}` === wanted,
 			);
-			if (!vehicle) return problem(404, `Product ${String(body.manufacturer)} ${String(body.model)} not found`);
+			if (!vehicle)
+				return problem(404, `Product ${String(body.manufacturer)} ${String(body.model)} not found`);
 			product = `${vehicle.manufacturer} ${vehicle.model}`;
 		} else {
 			const sku = String(body.sku);
-			if (!organisation.skus.includes(sku)) return problem(404, `Product with SKU ${sku} not found`);
+			if (!organisation.skus.includes(sku))
+				return problem(404, `Product with SKU ${sku} not found`);
 			product = sku;
 		}
 

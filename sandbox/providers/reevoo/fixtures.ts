@@ -2,11 +2,16 @@
 import type { ProviderFixtures } from '../../fixtures';
 import { REEVOO_TEST_KEY, REEVOO_TEST_SECRET, ReevooEmulator } from './emulator';
 
-const basic = (user: string, password: string) => Buffer.from(`${user}:${password}`).toString('base64');
+const basic = (user: string, password: string) =>
+	Buffer.from(`${user}:${password}`).toString('base64');
 
 export const fixtures: ProviderFixtures<ReevooEmulator> = {
 	createEmulator: () => new ReevooEmulator(),
-	credential: (url) => ({ apiKey: REEVOO_TEST_KEY, apiSecret: REEVOO_TEST_SECRET, baseUrl: `${url}/reevoo` }),
+	credential: (url) => ({
+		apiKey: REEVOO_TEST_KEY,
+		apiSecret: REEVOO_TEST_SECRET,
+		baseUrl: `${url}/reevoo`,
+	}),
 	credentialId: 'ccSandboxReevoo1',
 	credentialName: 'Reevoo sandbox',
 	secretField: 'apiSecret',
@@ -16,7 +21,12 @@ export const fixtures: ProviderFixtures<ReevooEmulator> = {
 		workflowId: 'ccExampleFormRee',
 		formTitle: 'Ask about a product (Reevoo)',
 		fields: [
-			{ fieldLabel: 'Product SKU', fieldType: 'text', requiredField: true, placeholder: 'AIPTPDV5700' },
+			{
+				fieldLabel: 'Product SKU',
+				fieldType: 'text',
+				requiredField: true,
+				placeholder: 'AIPTPDV5700',
+			},
 			{ fieldLabel: 'Email', fieldType: 'email', requiredField: true },
 			{ fieldLabel: 'First Name', fieldType: 'text', requiredField: false },
 			{ fieldLabel: 'Question', fieldType: 'textarea', requiredField: true },
@@ -30,12 +40,25 @@ export const fixtures: ProviderFixtures<ReevooEmulator> = {
 			reevooQuestion: '={{ $json.Question }}',
 			reevooFirstName: '={{ $json["First Name"] }}',
 		},
-		submission: { values: ['AIPTPDV5700', 'form.example@example.com', 'Ann', 'Is it quiet? (Reevoo form example)'], marker: 'Is it quiet? (Reevoo form example)' },
+		submission: {
+			values: [
+				'AIPTPDV5700',
+				'form.example@example.com',
+				'Ann',
+				'Is it quiet? (Reevoo form example)',
+			],
+			marker: 'Is it quiet? (Reevoo form example)',
+		},
 	},
 	e2e: {
 		parameters: {
 			provider: 'reevoo',
-			reevooTrkref: { __rl: true, mode: 'list', value: 'D10', cachedResultName: 'Demo Electricals' },
+			reevooTrkref: {
+				__rl: true,
+				mode: 'list',
+				value: 'D10',
+				cachedResultName: 'Demo Electricals',
+			},
 			reevooProductMode: 'sku',
 			reevooSku: '={{ $json.sku }}',
 			reevooEmail: '={{ $json.email }}',
@@ -43,14 +66,39 @@ export const fixtures: ProviderFixtures<ReevooEmulator> = {
 			reevooFirstName: '={{ $json.firstName }}',
 		},
 		goodItems: () => [
-			{ sku: 'AIPTPDV5700', email: 'ann@example.com', question: 'e2e reevoo 1: is it quiet?', firstName: 'Ann' },
-			{ sku: 'TV-55-OLED', email: 'bob@example.com', question: 'e2e reevoo 2: wall mount?', firstName: 'Bob' },
-			{ sku: 'AIPTPDV5700', email: 'cat@example.com', question: 'e2e reevoo 3: warranty?', firstName: '' },
+			{
+				sku: 'AIPTPDV5700',
+				email: 'ann@example.com',
+				question: 'e2e reevoo 1: is it quiet?',
+				firstName: 'Ann',
+			},
+			{
+				sku: 'TV-55-OLED',
+				email: 'bob@example.com',
+				question: 'e2e reevoo 2: wall mount?',
+				firstName: 'Bob',
+			},
+			{
+				sku: 'AIPTPDV5700',
+				email: 'cat@example.com',
+				question: 'e2e reevoo 3: warranty?',
+				firstName: '',
+			},
 		],
 		mixedItems: () => [
 			{ sku: 'AIPTPDV5700', email: 'broken', question: 'e2e reevoo continue bad', firstName: 'X' },
-			{ sku: 'AIPTPDV5700', email: 'dan@example.com', question: 'e2e reevoo continue 2', firstName: 'Dan' },
-			{ sku: 'TV-55-OLED', email: 'eve@example.com', question: 'e2e reevoo continue 3', firstName: 'Eve' },
+			{
+				sku: 'AIPTPDV5700',
+				email: 'dan@example.com',
+				question: 'e2e reevoo continue 2',
+				firstName: 'Dan',
+			},
+			{
+				sku: 'TV-55-OLED',
+				email: 'eve@example.com',
+				question: 'e2e reevoo continue 3',
+				firstName: 'Eve',
+			},
 		],
 		badIndex: 0,
 		badError: /Invalid "Email" in item 0/,

@@ -5,7 +5,13 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import { bearerToken, WindowLimiter, type ProviderEmulator, type Reply, type RouteRequest } from '../../server';
+import {
+	bearerToken,
+	WindowLimiter,
+	type ProviderEmulator,
+	type Reply,
+	type RouteRequest,
+} from '../../server';
 
 export const ZAP_TEST_IDENTITY = 'agent@zap.example';
 export const ZAP_TEST_USERNAME = 'zapagent';
@@ -147,11 +153,18 @@ export class ZapEmulator implements ProviderEmulator {
 				status: 200,
 				body: {
 					success: true,
-					data: { id: user.id, name: user.name, email: user.email, username: user.username, role: user.role },
+					data: {
+						id: user.id,
+						name: user.name,
+						email: user.email,
+						username: user.username,
+						role: user.role,
+					},
 				},
 			};
 		}
-		if (request.method === 'POST' && path === '/v1/support/conversations') return this.createConversation(request, user);
+		if (request.method === 'POST' && path === '/v1/support/conversations')
+			return this.createConversation(request, user);
 		return zapError(404, 'Route not found');
 	}
 
@@ -165,7 +178,9 @@ export class ZapEmulator implements ProviderEmulator {
 
 	private login(request: RouteRequest): Reply {
 		this.logins += 1;
-		const body = request.body as { identity?: unknown; email?: unknown; password?: unknown } | undefined;
+		const body = request.body as
+			| { identity?: unknown; email?: unknown; password?: unknown }
+			| undefined;
 		if (!body || typeof body !== 'object') return zapError(400, 'Malformed request body');
 		// The request log (and the sandbox page) never shows a password.
 		if (typeof body.password === 'string') {
@@ -173,14 +188,21 @@ export class ZapEmulator implements ProviderEmulator {
 			request.record.body = redacted;
 			request.record.rawBody = JSON.stringify(redacted);
 		}
-		if (this.legacyLogin && body.identity !== undefined) return zapError(422, '"identity" is not allowed');
+		if (this.legacyLogin && body.identity !== undefined)
+			return zapError(422, '"identity" is not allowed');
 		const identity = this.legacyLogin ? body.email : body.identity;
 		if (typeof identity !== 'string' || typeof body.password !== 'string') {
-			return zapError(422, this.legacyLogin ? '"email" and "password" are required' : '"identity" and "password" are required');
+			return zapError(
+				422,
+				this.legacyLogin
+					? '"email" and "password" are required'
+					: '"identity" and "password" are required',
+			);
 		}
 		const user = this.users.find(
 			(candidate) =>
-				(candidate.email.toLowerCase() === identity.toLowerCase() || candidate.username === identity) &&
+				(candidate.email.toLowerCase() === identity.toLowerCase() ||
+					candidate.username === identity) &&
 				candidate.password === body.password,
 		);
 		if (!user) return zapError(401, 'Invalid credentials');
@@ -191,14 +213,17 @@ export class ZapEmulator implements ProviderEmulator {
 			status: 200,
 			body: {
 				success: true,
-				data: this.nestedLoginData ? { data: { ...profile, ...session } } : { ...session, user: profile },
+				data: this.nestedLoginData
+					? { data: { ...profile, ...session } }
+					: { ...session, user: profile },
 			},
 		};
 	}
 
 	private refresh(request: RouteRequest): Reply {
 		const refreshToken = (request.body as { refreshToken?: unknown } | undefined)?.refreshToken;
-		const userId = typeof refreshToken === 'string' ? this.refreshTokens.get(refreshToken) : undefined;
+		const userId =
+			typeof refreshToken === 'string' ? this.refreshTokens.get(refreshToken) : undefined;
 		const user = this.users.find((candidate) => candidate.id === userId);
 		if (!user) return zapError(401, 'Invalid refresh token');
 		this.refreshTokens.delete(refreshToken as string);
@@ -215,12 +240,15 @@ export class ZapEmulator implements ProviderEmulator {
 			return zapError(400, 'isGuest must be true or false');
 		}
 		const body = request.body;
-		if (!body || typeof body !== 'object' || Array.isArray(body)) return zapError(400, 'Malformed request body');
+		if (!body || typeof body !== 'object' || Array.isArray(body))
+			return zapError(400, 'Malformed request body');
 		const userId = (body as { userId?: unknown }).userId;
 		if (typeof userId !== 'string' || !/^[0-9a-fA-F]{24}$/.test(userId)) {
 			return zapError(422, '"userId" must be a valid id');
 		}
-		const target = this.users.find((candidate) => candidate.id.toLowerCase() === userId.toLowerCase());
+		const target = this.users.find(
+			(candidate) => candidate.id.toLowerCase() === userId.toLowerCase(),
+		);
 		if (!target) return zapError(404, 'User not found');
 		if (caller.role !== 'admin' && caller.id !== target.id) {
 			return zapError(403, 'You are not allowed to open a conversation for this user');

@@ -6,7 +6,10 @@
  */
 import { WindowLimiter } from '../../../sandbox/server';
 import { createEmulator, type Emulator } from '../../../sandbox/index';
-import { INTERCOM_TEST_TOKEN, type IntercomEmulator } from '../../../sandbox/providers/intercom/emulator';
+import {
+	INTERCOM_TEST_TOKEN,
+	type IntercomEmulator,
+} from '../../../sandbox/providers/intercom/emulator';
 import { jsonOf, runNode } from '../../support/runNode';
 
 let emulator: Emulator;
@@ -25,7 +28,12 @@ beforeAll(async () => {
 	await runNode({
 		credentials: credentials(),
 		items: [{}, {}],
-		parameters: { provider: 'intercom', intercomContactMode: 'id', intercomContactId: contact.id, intercomBody: 'warm-up' },
+		parameters: {
+			provider: 'intercom',
+			intercomContactMode: 'id',
+			intercomContactId: contact.id,
+			intercomBody: 'warm-up',
+		},
 	});
 });
 
@@ -38,8 +46,10 @@ const credentials = () => ({
 	},
 });
 
-const creates = () => emulator.requestsFor('intercom', { method: 'POST', path: '/intercom/conversations' });
-const duplicates = () => [...intercom.createsByKey.values()].reduce((sum, count) => sum + count - 1, 0);
+const creates = () =>
+	emulator.requestsFor('intercom', { method: 'POST', path: '/intercom/conversations' });
+const duplicates = () =>
+	[...intercom.createsByKey.values()].reduce((sum, count) => sum + count - 1, 0);
 
 /** Starts just after a window boundary, so the number of windows a run needs is exact. */
 async function alignTo(windowMs: number): Promise<void> {
@@ -50,8 +60,13 @@ const LIMIT = 20;
 const WINDOW_MS = 1000;
 
 test('60 items under 20 requests per second: all created once, in input order, close to the floor, almost no 429s', async () => {
-	const contacts = Array.from({ length: 4 }, (_, index) => intercom.addContact({ role: 'user', email: `t${index}@example.com` }));
-	const items = Array.from({ length: 60 }, (_, index) => ({ contactId: contacts[index % 4].id, message: `throughput ${index}` }));
+	const contacts = Array.from({ length: 4 }, (_, index) =>
+		intercom.addContact({ role: 'user', email: `t${index}@example.com` }),
+	);
+	const items = Array.from({ length: 60 }, (_, index) => ({
+		contactId: contacts[index % 4].id,
+		message: `throughput ${index}`,
+	}));
 	intercom.limiter = new WindowLimiter(LIMIT, WINDOW_MS);
 	await alignTo(WINDOW_MS);
 	const started = Date.now();
@@ -70,14 +85,20 @@ test('60 items under 20 requests per second: all created once, in input order, c
 	expect(result.error).toBeUndefined();
 	const output = jsonOf(result.output);
 	expect(output.filter((item) => item.error !== undefined)).toEqual([]);
-	expect(output.map((item) => (item.response as { body: string }).body)).toEqual(items.map((item) => item.message));
-	expect(result.output?.map((item) => item.pairedItem)).toEqual(items.map((_, index) => ({ item: index })));
+	expect(output.map((item) => (item.response as { body: string }).body)).toEqual(
+		items.map((item) => item.message),
+	);
+	expect(result.output?.map((item) => item.pairedItem)).toEqual(
+		items.map((_, index) => ({ item: index })),
+	);
 	expect(intercom.created).toHaveLength(60);
 	expect(duplicates()).toBe(0);
 	// Pacing: the first burst cannot know the quota, later ones can. Without the scheduler's
 	// header reading, every window's overflow (4 in flight when "remaining: 0" arrives) is a 429.
 	expect(intercom.limiter.rejected).toBeLessThanOrEqual(2);
-	expect(creates().filter((request) => request.status === 429)).toHaveLength(intercom.limiter.rejected);
+	expect(creates().filter((request) => request.status === 429)).toHaveLength(
+		intercom.limiter.rejected,
+	);
 	// Floor: 3 windows, the first starting now: 2 × 1000 ms. Allow scheduling slack.
 	expect(elapsed).toBeGreaterThanOrEqual(2 * WINDOW_MS);
 	expect(elapsed).toBeLessThan(2 * WINDOW_MS * 1.3);
@@ -114,7 +135,10 @@ test('the scheduler holds requests before the limit: no request arrives in a win
 test('contact lookups are made once per execution, not once per item', async () => {
 	const emails = Array.from({ length: 6 }, (_, index) => `Lookup${index}@example.com`);
 	for (const email of emails) intercom.addContact({ role: 'user', email: email.toLowerCase() });
-	const items = Array.from({ length: 60 }, (_, index) => ({ email: emails[index % 6], message: `lookup ${index}` }));
+	const items = Array.from({ length: 60 }, (_, index) => ({
+		email: emails[index % 6],
+		message: `lookup ${index}`,
+	}));
 	const result = await runNode({
 		credentials: credentials(),
 		items,
@@ -126,7 +150,9 @@ test('contact lookups are made once per execution, not once per item', async () 
 		},
 	});
 	expect(result.error).toBeUndefined();
-	expect(emulator.requestsFor('intercom', { method: 'POST', path: '/intercom/contacts/search' })).toHaveLength(6);
+	expect(
+		emulator.requestsFor('intercom', { method: 'POST', path: '/intercom/contacts/search' }),
+	).toHaveLength(6);
 	expect(creates()).toHaveLength(60);
 	expect(duplicates()).toBe(0);
 });

@@ -1,7 +1,10 @@
-
 import { WindowLimiter } from '../../../sandbox/server';
 import { createEmulator, type Emulator } from '../../../sandbox/index';
-import { REEVOO_TEST_KEY, REEVOO_TEST_SECRET, type ReevooEmulator } from '../../../sandbox/providers/reevoo/emulator';
+import {
+	REEVOO_TEST_KEY,
+	REEVOO_TEST_SECRET,
+	type ReevooEmulator,
+} from '../../../sandbox/providers/reevoo/emulator';
 import { jsonOf, listSearch, runNode, testCredentialOf, visibleText } from '../../support/runNode';
 
 let emulator: Emulator;
@@ -86,9 +89,17 @@ describe('SKU mode', () => {
 		// `locale` was removed from Reevoo's conversations#create docs in 2016.
 		for (const reevooLocale of ['en-GB', 'English please', '={{ $json.nothing }}']) {
 			emulator.reset();
-			const result = await runNode({ credentials: credentials(), items: [item()], parameters: bySku({ reevooLocale }) });
+			const result = await runNode({
+				credentials: credentials(),
+				items: [item()],
+				parameters: bySku({ reevooLocale }),
+			});
 			expect(result.error).toBeUndefined();
-			expect(creates()[0].body).toEqual({ sku: 'AIPTPDV5700', email: 'joe@example.com', question: 'How is this product?' });
+			expect(creates()[0].body).toEqual({
+				sku: 'AIPTPDV5700',
+				email: 'joe@example.com',
+				question: 'How is this product?',
+			});
 		}
 	});
 
@@ -99,7 +110,11 @@ describe('SKU mode', () => {
 			parameters: bySku({ reevooFirstName: '  ' }),
 		});
 		expect(result.error).toBeUndefined();
-		expect(creates()[0].body).toEqual({ sku: 'AIPTPDV5700', email: 'joe@example.com', question: 'How is this product?' });
+		expect(creates()[0].body).toEqual({
+			sku: 'AIPTPDV5700',
+			email: 'joe@example.com',
+			question: 'How is this product?',
+		});
 		expect(reevoo.created[0].summary).toContain('A shopper');
 	});
 
@@ -117,7 +132,11 @@ describe('SKU mode', () => {
 	test('several items: one question each, output in input order', async () => {
 		const result = await runNode({
 			credentials: credentials(),
-			items: [item({ question: 'one' }), item({ sku: 'TV-55-OLED', question: 'two' }), item({ question: 'three' })],
+			items: [
+				item({ question: 'one' }),
+				item({ sku: 'TV-55-OLED', question: 'two' }),
+				item({ question: 'three' }),
+			],
 			parameters: bySku(),
 		});
 		expect(result.error).toBeUndefined();
@@ -126,7 +145,11 @@ describe('SKU mode', () => {
 			['TV-55-OLED', 'accepted'],
 			['AIPTPDV5700', 'accepted'],
 		]);
-		expect(result.output!.map((entry) => entry.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(result.output!.map((entry) => entry.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
 		expect(reevoo.created).toHaveLength(3);
 	});
 });
@@ -212,34 +235,96 @@ describe('automotive mode', () => {
 				reevooQuestion: 'Q?',
 			},
 		});
-		expect(creates()[0].body).toEqual({ manufacturer: 'Volkswagen', model: 'Golf', email: 'a@example.com', question: 'Q?' });
+		expect(creates()[0].body).toEqual({
+			manufacturer: 'Volkswagen',
+			model: 'Golf',
+			email: 'a@example.com',
+			question: 'Q?',
+		});
 	});
 });
 
 describe('validation happens before any request', () => {
-	const automotive = { reevooProductMode: 'automotive', reevooManufacturer: 'Ford', reevooModel: 'Focus' };
+	const automotive = {
+		reevooProductMode: 'automotive',
+		reevooManufacturer: 'Ford',
+		reevooModel: 'Focus',
+	};
 	const invalid: Array<[string, Record<string, unknown>, RegExp]> = [
-		['an empty trkref', { reevooTrkref: retailer('  ', 'id') }, /"Retailer" in item 0: must not be empty/],
-		['a trkref with a slash', { reevooTrkref: retailer('D10/../admin', 'id') }, /"Retailer" in item 0: must be a retailer trkref like D10, without \/ \? # % \\ or \.\./],
-		['a trkref with a question mark', { reevooTrkref: retailer('D10?x=1', 'id') }, /"Retailer" in item 0: must be a retailer trkref/],
-		['a trkref with a hash', { reevooTrkref: retailer('D10#x', 'id') }, /"Retailer" in item 0: must be a retailer trkref/],
-		['a trkref with a percent sign', { reevooTrkref: retailer('D10%2F', 'id') }, /"Retailer" in item 0: must be a retailer trkref/],
-		['a trkref with a backslash', { reevooTrkref: retailer('D10\\x', 'id') }, /"Retailer" in item 0: must be a retailer trkref/],
-		['a trkref that is ..', { reevooTrkref: retailer('..', 'id') }, /"Retailer" in item 0: must be a retailer trkref/],
+		[
+			'an empty trkref',
+			{ reevooTrkref: retailer('  ', 'id') },
+			/"Retailer" in item 0: must not be empty/,
+		],
+		[
+			'a trkref with a slash',
+			{ reevooTrkref: retailer('D10/../admin', 'id') },
+			/"Retailer" in item 0: must be a retailer trkref like D10, without \/ \? # % \\ or \.\./,
+		],
+		[
+			'a trkref with a question mark',
+			{ reevooTrkref: retailer('D10?x=1', 'id') },
+			/"Retailer" in item 0: must be a retailer trkref/,
+		],
+		[
+			'a trkref with a hash',
+			{ reevooTrkref: retailer('D10#x', 'id') },
+			/"Retailer" in item 0: must be a retailer trkref/,
+		],
+		[
+			'a trkref with a percent sign',
+			{ reevooTrkref: retailer('D10%2F', 'id') },
+			/"Retailer" in item 0: must be a retailer trkref/,
+		],
+		[
+			'a trkref with a backslash',
+			{ reevooTrkref: retailer('D10\\x', 'id') },
+			/"Retailer" in item 0: must be a retailer trkref/,
+		],
+		[
+			'a trkref that is ..',
+			{ reevooTrkref: retailer('..', 'id') },
+			/"Retailer" in item 0: must be a retailer trkref/,
+		],
 		['an empty SKU', { reevooSku: ' ' }, /"SKU" in item 0: must not be empty/],
-		['a malformed email', { reevooEmail: 'not-an-email' }, /"Email" in item 0: must be an email address/],
+		[
+			'a malformed email',
+			{ reevooEmail: 'not-an-email' },
+			/"Email" in item 0: must be an email address/,
+		],
 		['an empty question', { reevooQuestion: '   ' }, /"Question" in item 0: must not be empty/],
-		['automotive without manufacturer', { ...automotive, reevooManufacturer: '={{ "" }}' }, /"Manufacturer" in item 0: must not be empty/],
-		['automotive without model', { ...automotive, reevooModel: ' ' }, /"Model" in item 0: must not be empty/],
-		['a month above 12', { ...automotive, reevooVehicleAttributes: { model_from_month: 13 } }, /"Vehicle Attributes › Model From Month" in item 0: must be at most 12/],
-		['a year that is not a number', { ...automotive, reevooVehicleAttributes: { model_year: 'last year' } }, /"Vehicle Attributes › Model Year" in item 0: must be a number, not text/],
+		[
+			'automotive without manufacturer',
+			{ ...automotive, reevooManufacturer: '={{ "" }}' },
+			/"Manufacturer" in item 0: must not be empty/,
+		],
+		[
+			'automotive without model',
+			{ ...automotive, reevooModel: ' ' },
+			/"Model" in item 0: must not be empty/,
+		],
+		[
+			'a month above 12',
+			{ ...automotive, reevooVehicleAttributes: { model_from_month: 13 } },
+			/"Vehicle Attributes › Model From Month" in item 0: must be at most 12/,
+		],
+		[
+			'a year that is not a number',
+			{ ...automotive, reevooVehicleAttributes: { model_year: 'last year' } },
+			/"Vehicle Attributes › Model Year" in item 0: must be a number, not text/,
+		],
 	];
 
 	test.each(invalid)('%s', async (_name, overrides, expected) => {
 		const result = await runNode({
 			credentials: credentials(),
 			items: [item(), item()],
-			parameters: bySku({ reevooSku: 'AIPTPDV5700', reevooEmail: 'ok@example.com', reevooQuestion: 'fine', ...overrides }),
+			parameters: bySku({
+				reevooSku: 'AIPTPDV5700',
+				reevooEmail: 'ok@example.com',
+				reevooQuestion: 'fine',
+				...overrides,
+			}),
 		});
 		expect(result.error?.message).toMatch(expected);
 		expect(emulator.requests).toHaveLength(0);
@@ -260,7 +345,9 @@ describe('validation happens before any request', () => {
 		const output = jsonOf(result.output);
 		expect(output[0].error).toMatch(/Invalid "Retailer" in item 0: must be a retailer trkref/);
 		expect(output[1]).toMatchObject({ status: 'accepted', trkref: 'D10' });
-		expect(emulator.requests.map((request) => request.path)).toEqual(['/reevoo/v4/organisations/D10/conversations']);
+		expect(emulator.requests.map((request) => request.path)).toEqual([
+			'/reevoo/v4/organisations/D10/conversations',
+		]);
 	});
 });
 
@@ -271,7 +358,9 @@ describe('provider errors', () => {
 			items: [item()],
 			parameters: bySku({ reevooTrkref: retailer('NOPE', 'id') }),
 		});
-		expect(result.error?.message).toBe('Reevoo: retailer (trkref) "NOPE" was not found, or this API key may not access it');
+		expect(result.error?.message).toBe(
+			'Reevoo: retailer (trkref) "NOPE" was not found, or this API key may not access it',
+		);
 		expect((result.error as unknown as { httpCode: string }).httpCode).toBe('404');
 		expect((result.error as unknown as { description: string }).description).toContain(
 			'Provider message: Organisation with trkref NOPE not found or not authorised',
@@ -285,19 +374,37 @@ describe('provider errors', () => {
 			items: [item({ sku: 'X1' })],
 			parameters: bySku({ reevooTrkref: retailer('HIDDEN', 'id') }),
 		});
-		expect(result.error?.message).toMatch(/retailer \(trkref\) "HIDDEN" was not found, or this API key may not access it/);
+		expect(result.error?.message).toMatch(
+			/retailer \(trkref\) "HIDDEN" was not found, or this API key may not access it/,
+		);
 	});
 
 	test('404 for an unknown SKU names the SKU and the retailer', async () => {
-		const result = await runNode({ credentials: credentials(), items: [item({ sku: 'NO-SUCH-SKU' })], parameters: bySku() });
-		expect(result.error?.message).toBe('Reevoo: no product with SKU "NO-SUCH-SKU" for retailer "D10"');
-		expect((result.error as unknown as { description: string }).description).toMatch(/Check the SKU/);
+		const result = await runNode({
+			credentials: credentials(),
+			items: [item({ sku: 'NO-SUCH-SKU' })],
+			parameters: bySku(),
+		});
+		expect(result.error?.message).toBe(
+			'Reevoo: no product with SKU "NO-SUCH-SKU" for retailer "D10"',
+		);
+		expect((result.error as unknown as { description: string }).description).toMatch(
+			/Check the SKU/,
+		);
 		expect(reevoo.created).toHaveLength(0);
 	});
 
 	test('404 without a body names both possibilities', async () => {
-		emulator.inject({ provider: 'reevoo', method: 'POST', fault: { kind: 'reply', reply: { status: 404 } } });
-		const result = await runNode({ credentials: credentials(), items: [item()], parameters: bySku() });
+		emulator.inject({
+			provider: 'reevoo',
+			method: 'POST',
+			fault: { kind: 'reply', reply: { status: 404 } },
+		});
+		const result = await runNode({
+			credentials: credentials(),
+			items: [item()],
+			parameters: bySku(),
+		});
 		expect(result.error?.message).toBe(
 			'Reevoo: retailer (trkref) "D10" or SKU "AIPTPDV5700" was not found, or this API key may not access the retailer',
 		);
@@ -311,14 +418,26 @@ describe('provider errors', () => {
 				kind: 'reply',
 				reply: {
 					status: 422,
-					body: { status: 422, message: 'Missing mandatory attributes', errors: ['model_year is missing', { field: 'fuel_type', message: "can't be blank" }] },
+					body: {
+						status: 422,
+						message: 'Missing mandatory attributes',
+						errors: ['model_year is missing', { field: 'fuel_type', message: "can't be blank" }],
+					},
 				},
 			},
 		});
-		const result = await runNode({ credentials: credentials(), items: [item()], parameters: bySku() });
-		expect(result.error?.message).toBe("Reevoo: missing or invalid attributes: model_year is missing; fuel_type: can't be blank");
+		const result = await runNode({
+			credentials: credentials(),
+			items: [item()],
+			parameters: bySku(),
+		});
+		expect(result.error?.message).toBe(
+			"Reevoo: missing or invalid attributes: model_year is missing; fuel_type: can't be blank",
+		);
 		expect((result.error as unknown as { httpCode: string }).httpCode).toBe('422');
-		expect((result.error as unknown as { description: string }).description).toContain('Provider message: Missing mandatory attributes');
+		expect((result.error as unknown as { description: string }).description).toContain(
+			'Provider message: Missing mandatory attributes',
+		);
 		expect(creates()).toHaveLength(1);
 	});
 
@@ -326,10 +445,22 @@ describe('provider errors', () => {
 		emulator.inject({
 			provider: 'reevoo',
 			method: 'POST',
-			fault: { kind: 'reply', reply: { status: 422, body: { errors: { manufacturer: ["can't be blank"], model: ["can't be blank"] } } } },
+			fault: {
+				kind: 'reply',
+				reply: {
+					status: 422,
+					body: { errors: { manufacturer: ["can't be blank"], model: ["can't be blank"] } },
+				},
+			},
 		});
-		const result = await runNode({ credentials: credentials(), items: [item()], parameters: bySku() });
-		expect(result.error?.message).toBe("Reevoo: missing or invalid attributes: manufacturer: can't be blank; model: can't be blank");
+		const result = await runNode({
+			credentials: credentials(),
+			items: [item()],
+			parameters: bySku(),
+		});
+		expect(result.error?.message).toBe(
+			"Reevoo: missing or invalid attributes: manufacturer: can't be blank; model: can't be blank",
+		);
 	});
 
 	test('429 with Retry-After is waited out, then every question is queued exactly once', async () => {
@@ -340,7 +471,11 @@ describe('provider errors', () => {
 			parameters: bySku(),
 		});
 		expect(result.error).toBeUndefined();
-		expect(jsonOf(result.output).map((json) => json.status)).toEqual(['accepted', 'accepted', 'accepted']);
+		expect(jsonOf(result.output).map((json) => json.status)).toEqual([
+			'accepted',
+			'accepted',
+			'accepted',
+		]);
 		const statuses = creates().map((request) => request.status);
 		expect(statuses.filter((status) => status === 429).length).toBeGreaterThan(0);
 		expect(statuses.filter((status) => status === 202)).toHaveLength(3);
@@ -353,9 +488,16 @@ describe('provider errors', () => {
 		emulator.inject({
 			provider: 'reevoo',
 			method: 'POST',
-			fault: { kind: 'reply', reply: { status: 503, raw: '<html><body><h1>503 Service Unavailable</h1></body></html>' } },
+			fault: {
+				kind: 'reply',
+				reply: { status: 503, raw: '<html><body><h1>503 Service Unavailable</h1></body></html>' },
+			},
 		});
-		const result = await runNode({ credentials: credentials(), items: [item()], parameters: bySku() });
+		const result = await runNode({
+			credentials: credentials(),
+			items: [item()],
+			parameters: bySku(),
+		});
 		expect(result.error?.message).toBe('Reevoo: 503 Service Unavailable');
 		expect(creates()).toHaveLength(1);
 	});
@@ -370,7 +512,9 @@ describe('provider errors', () => {
 		expect((result.error as unknown as { httpCode: string }).httpCode).toBe('401');
 		expect(creates()).toHaveLength(1);
 		expect(visibleText(result)).not.toContain('wrong-secret-value-987');
-		expect(visibleText(result)).not.toContain(Buffer.from(`${REEVOO_TEST_KEY}:wrong-secret-value-987`).toString('base64'));
+		expect(visibleText(result)).not.toContain(
+			Buffer.from(`${REEVOO_TEST_KEY}:wrong-secret-value-987`).toString('base64'),
+		);
 	});
 
 	test('Continue On Fail: failed and invalid items become error items, the others are queued', async () => {
@@ -392,11 +536,21 @@ describe('provider errors', () => {
 		});
 		expect(result.error).toBeUndefined();
 		const output = jsonOf(result.output);
-		expect(result.output!.map((entry) => entry.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+		expect(result.output!.map((entry) => entry.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+			{ item: 3 },
+		]);
 		expect(output[0]).toMatchObject({ provider: 'reevoo', error: 'Reevoo: Boom', httpCode: '500' });
-		expect(output[1].error).toBe('Invalid "Email" in item 1: must be an email address like name@example.com');
+		expect(output[1].error).toBe(
+			'Invalid "Email" in item 1: must be an email address like name@example.com',
+		);
 		expect(output[2]).toMatchObject({ status: 'accepted', conversationId: null, accepted: true });
-		expect(output[3]).toMatchObject({ error: 'Reevoo: no product with SKU "NO-SUCH-SKU" for retailer "D10"', httpCode: '404' });
+		expect(output[3]).toMatchObject({
+			error: 'Reevoo: no product with SKU "NO-SUCH-SKU" for retailer "D10"',
+			httpCode: '404',
+		});
 		expect(reevoo.created).toHaveLength(1);
 		expect(visibleText(result)).not.toContain(REEVOO_TEST_SECRET);
 	});
@@ -420,33 +574,61 @@ describe('retailer list', () => {
 			{ name: 'Démo Français (FR 1)', value: 'FR 1' },
 			{ name: 'Demo Motors (CAR)', value: 'CAR' },
 		]);
-		const [sent] = emulator.requestsFor('reevoo', { method: 'GET', path: '/reevoo/v4/organisations' });
-		expect(sent.headers.authorization).toBe(`Basic ${Buffer.from(`${REEVOO_TEST_KEY}:${REEVOO_TEST_SECRET}`).toString('base64')}`);
+		const [sent] = emulator.requestsFor('reevoo', {
+			method: 'GET',
+			path: '/reevoo/v4/organisations',
+		});
+		expect(sent.headers.authorization).toBe(
+			`Basic ${Buffer.from(`${REEVOO_TEST_KEY}:${REEVOO_TEST_SECRET}`).toString('base64')}`,
+		);
 	});
 
 	test('filters by trkref or name', async () => {
-		expect((await searchRetailers('motors')).results).toEqual([{ name: 'Demo Motors (CAR)', value: 'CAR' }]);
-		expect((await searchRetailers('d10')).results).toEqual([{ name: 'Demo Electricals (D10)', value: 'D10' }]);
+		expect((await searchRetailers('motors')).results).toEqual([
+			{ name: 'Demo Motors (CAR)', value: 'CAR' },
+		]);
+		expect((await searchRetailers('d10')).results).toEqual([
+			{ name: 'Demo Electricals (D10)', value: 'D10' },
+		]);
 	});
 
 	test('a wrong secret fails the list with a clear error instead of showing an empty one', async () => {
-		const attempt = searchRetailers(undefined, { ...credentials().reevooConversationApi, apiSecret: 'nope' });
+		const attempt = searchRetailers(undefined, {
+			...credentials().reevooConversationApi,
+			apiSecret: 'nope',
+		});
 		await expect(attempt).rejects.toThrow('Reevoo: Unauthorized');
-		await expect(searchRetailers(undefined, { ...credentials().reevooConversationApi, apiSecret: 'nope' })).rejects.toMatchObject({
-			description: expect.stringContaining('Check the Reevoo credential: the API key or the API secret is wrong.'),
+		await expect(
+			searchRetailers(undefined, { ...credentials().reevooConversationApi, apiSecret: 'nope' }),
+		).rejects.toMatchObject({
+			description: expect.stringContaining(
+				'Check the Reevoo credential: the API key or the API secret is wrong.',
+			),
 		});
 	});
 
 	test('a 429 on the list is waited out, not shown as an error', async () => {
-		emulator.inject({ provider: 'reevoo', fault: { kind: 'reply', reply: { status: 429, headers: { 'retry-after': '1' }, body: {} } } });
-		expect((await searchRetailers('d10')).results).toEqual([{ name: 'Demo Electricals (D10)', value: 'D10' }]);
-		expect(emulator.requestsFor('reevoo', { path: '/reevoo/v4/organisations' }).map((request) => request.status)).toEqual([429, 200]);
+		emulator.inject({
+			provider: 'reevoo',
+			fault: { kind: 'reply', reply: { status: 429, headers: { 'retry-after': '1' }, body: {} } },
+		});
+		expect((await searchRetailers('d10')).results).toEqual([
+			{ name: 'Demo Electricals (D10)', value: 'D10' },
+		]);
+		expect(
+			emulator
+				.requestsFor('reevoo', { path: '/reevoo/v4/organisations' })
+				.map((request) => request.status),
+		).toEqual([429, 200]);
 	});
 });
 
 describe('credential', () => {
 	test('the Test button passes with a valid key and secret', async () => {
-		const result = await testCredentialOf('reevooConversationApi', credentials().reevooConversationApi);
+		const result = await testCredentialOf(
+			'reevooConversationApi',
+			credentials().reevooConversationApi,
+		);
 		expect(result.status).toBe('OK');
 		const [sent] = emulator.requestsFor('reevoo', { path: '/reevoo/v4/organisations' });
 		expect(sent.method).toBe('GET');
@@ -460,7 +642,9 @@ describe('credential', () => {
 		});
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/Unauthorized/i);
-		expect(emulator.requestsFor('reevoo', { path: '/reevoo/v4/organisations' })[0].status).toBe(401);
+		expect(emulator.requestsFor('reevoo', { path: '/reevoo/v4/organisations' })[0].status).toBe(
+			401,
+		);
 	});
 
 	test('a base URL override that is not HTTPS or loopback is refused before anything is sent', async () => {
@@ -469,7 +653,9 @@ describe('credential', () => {
 			items: [item()],
 			parameters: bySku(),
 		});
-		expect(result.error?.message).toMatch(/Base URL Override must be an https:\/\/ address on \*\.reevoocloud\.com/);
+		expect(result.error?.message).toMatch(
+			/Base URL Override must be an https:\/\/ address on \*\.reevoocloud\.com/,
+		);
 		expect(emulator.requests).toHaveLength(0);
 	});
 });

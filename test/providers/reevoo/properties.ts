@@ -3,14 +3,33 @@ import fc from 'fast-check';
 
 import * as requests from '../../../nodes/CreateConversation/providers/reevoo/request';
 import type { ReevooParams } from '../../../nodes/CreateConversation/providers/reevoo/schema';
-import { REEVOO_TEST_KEY, REEVOO_TEST_SECRET, ReevooEmulator } from '../../../sandbox/providers/reevoo/emulator';
-import { bool, email, field, nasty, options, rawOf, words, onTheWire, expectPathKept, expectAccepted, basic, type Boundary } from '../../reliability/generators';
+import {
+	REEVOO_TEST_KEY,
+	REEVOO_TEST_SECRET,
+	ReevooEmulator,
+} from '../../../sandbox/providers/reevoo/emulator';
+import {
+	bool,
+	email,
+	field,
+	nasty,
+	options,
+	rawOf,
+	words,
+	onTheWire,
+	expectPathKept,
+	expectAccepted,
+	basic,
+	type Boundary,
+} from '../../reliability/generators';
 
 const reevooEmulator = new ReevooEmulator();
 
 export const boundary: Boundary = {
 	raw: rawOf({
-		reevooTrkref: field(fc.oneof(fc.string({ minLength: 1, maxLength: 12, unit: 'grapheme' }), nasty)),
+		reevooTrkref: field(
+			fc.oneof(fc.string({ minLength: 1, maxLength: 12, unit: 'grapheme' }), nasty),
+		),
 		reevooProductMode: field(fc.constantFrom('sku', 'automotive')),
 		reevooSku: field(words),
 		reevooManufacturer: field(words),
@@ -30,7 +49,9 @@ export const boundary: Boundary = {
 	check(raw) {
 		const params = raw as ReevooParams;
 		const call = requests.createConversation(params);
-		const wire = onTheWire('/reevoo', call, { Authorization: basic(REEVOO_TEST_KEY, REEVOO_TEST_SECRET) });
+		const wire = onTheWire('/reevoo', call, {
+			Authorization: basic(REEVOO_TEST_KEY, REEVOO_TEST_SECRET),
+		});
 		expectPathKept(wire, '/reevoo', call, /^\/v4\/organisations\/[^/?#]+\/conversations$/);
 		reevooEmulator.reset();
 		reevooEmulator.organisations = [
@@ -39,7 +60,10 @@ export const boundary: Boundary = {
 				name: 'Generated',
 				locale: 'en-GB',
 				skus: params.product.mode === 'sku' ? [params.product.sku] : [],
-				vehicles: params.product.mode === 'automotive' ? [{ manufacturer: params.product.manufacturer, model: params.product.model }] : [],
+				vehicles:
+					params.product.mode === 'automotive'
+						? [{ manufacturer: params.product.manufacturer, model: params.product.model }]
+						: [],
 			},
 		];
 		// 202 only when the emulator decoded the path back to exactly this trkref.

@@ -43,15 +43,23 @@ const loginCredential = (overrides: Record<string, string> = {}) => ({
 	...overrides,
 });
 
-const withToken = (overrides: Record<string, string> = {}) => ({ zapConversationApi: tokenCredential(overrides) });
-const withLogin = (overrides: Record<string, string> = {}) => ({ zapConversationApi: loginCredential(overrides) });
+const withToken = (overrides: Record<string, string> = {}) => ({
+	zapConversationApi: tokenCredential(overrides),
+});
+const withLogin = (overrides: Record<string, string> = {}) => ({
+	zapConversationApi: loginCredential(overrides),
+});
 
 const CREATE_PATH = '/zap/v1/support/conversations';
 const creates = () => emulator.requestsFor('zap', { method: 'POST', path: CREATE_PATH });
 const logins = () => emulator.requestsFor('zap', { method: 'POST', path: '/zap/v1/login' });
 const whoAmI = () => emulator.requestsFor('zap', { method: 'GET', path: '/zap/v1/users/token' });
 
-const forUser = (userId: string, extra: Record<string, unknown> = {}) => ({ provider: 'zap', zapUserId: userId, ...extra });
+const forUser = (userId: string, extra: Record<string, unknown> = {}) => ({
+	provider: 'zap',
+	zapUserId: userId,
+	...extra,
+});
 
 describe('access token', () => {
 	test('creates one conversation with exactly the documented request', async () => {
@@ -86,7 +94,7 @@ describe('access token', () => {
 		expect(item.json.response).toMatchObject({ success: true, data: { id: zap.created[0].id } });
 	});
 
-	test('an empty User ID means the credential\'s own user, read once per execution', async () => {
+	test("an empty User ID means the credential's own user, read once per execution", async () => {
 		const result = await runNode({
 			credentials: withToken(),
 			items: [{}, {}, {}],
@@ -94,7 +102,9 @@ describe('access token', () => {
 		});
 		expect(result.error).toBeUndefined();
 		expect(whoAmI()).toHaveLength(1);
-		expect(creates().map((request) => request.body)).toEqual(Array(3).fill({ userId: zap.agent.id }));
+		expect(creates().map((request) => request.body)).toEqual(
+			Array(3).fill({ userId: zap.agent.id }),
+		);
 		expect(jsonOf(result.output).map((item) => [item.userId, item.userIdSource])).toEqual(
 			Array(3).fill([zap.agent.id, 'credential']),
 		);
@@ -110,10 +120,14 @@ describe('access token', () => {
 				{ guest: true, gid: 'guest-7f3a' },
 				{ guest: false, gid: 'b2c1e9d0-0000-4000-8000-000000000001' },
 			],
-			parameters: forUser(customer.id, { zapOptions: { isGuest: '={{ $json.guest }}', guestId: '={{ $json.gid }}' } }),
+			parameters: forUser(customer.id, {
+				zapOptions: { isGuest: '={{ $json.guest }}', guestId: '={{ $json.gid }}' },
+			}),
 		});
 		expect(result.error).toBeUndefined();
-		const sent = [...creates()].sort((a, b) => String(a.query.isGuest).localeCompare(String(b.query.isGuest)));
+		const sent = [...creates()].sort((a, b) =>
+			String(a.query.isGuest).localeCompare(String(b.query.isGuest)),
+		);
 		expect(sent.map((request) => [request.query, request.headers['guest-id']])).toEqual([
 			[{ isGuest: 'false' }, 'b2c1e9d0-0000-4000-8000-000000000001'],
 			[{ isGuest: 'true' }, 'guest-7f3a'],
@@ -149,9 +163,13 @@ describe('email/username and password', () => {
 		expect(logins()[0].body).toEqual({ identity: ZAP_TEST_IDENTITY, password: '[redacted]' });
 		const [session] = zap.sessionTokens();
 		expect(creates()).toHaveLength(5);
-		expect(new Set(creates().map((request) => request.headers.authorization))).toEqual(new Set([`Bearer ${session}`]));
+		expect(new Set(creates().map((request) => request.headers.authorization))).toEqual(
+			new Set([`Bearer ${session}`]),
+		);
 		expect(zap.created).toHaveLength(5);
-		expect(result.credentialStore.dataOf('zapConversationApi')?.sessionToken).toMatch(new RegExp(`:${session}$`));
+		expect(result.credentialStore.dataOf('zapConversationApi')?.sessionToken).toMatch(
+			new RegExp(`:${session}$`),
+		);
 		const visible = visibleText(result);
 		expect(visible).not.toContain(ZAP_TEST_PASSWORD);
 		expect(visible).not.toContain(session);
@@ -167,13 +185,21 @@ describe('email/username and password', () => {
 
 	test('a revoked token is renewed: 401 → login again → success, no duplicate conversation', async () => {
 		const credentialStore = new CredentialStore();
-		const first = await runNode({ credentials: withLogin(), credentialStore, parameters: forUser(zap.agent.id) });
+		const first = await runNode({
+			credentials: withLogin(),
+			credentialStore,
+			parameters: forUser(zap.agent.id),
+		});
 		expect(first.error).toBeUndefined();
 		const [oldSession] = zap.sessionTokens();
 		zap.revokeSessions();
 		emulator.requests.length = 0;
 
-		const second = await runNode({ credentials: withLogin(), credentialStore, parameters: forUser(zap.agent.id) });
+		const second = await runNode({
+			credentials: withLogin(),
+			credentialStore,
+			parameters: forUser(zap.agent.id),
+		});
 		expect(second.error).toBeUndefined();
 		expect(creates().map((request) => request.status)).toEqual([401, 201]);
 		expect(creates()[0].headers.authorization).toBe(`Bearer ${oldSession}`);
@@ -183,7 +209,9 @@ describe('email/username and password', () => {
 		expect(logins()).toHaveLength(1);
 		expect(zap.created).toHaveLength(2); // one per execution
 		expect(jsonOf(second.output)[0].conversationId).toBe(zap.created[1].id);
-		expect(credentialStore.dataOf('zapConversationApi')?.sessionToken).toMatch(new RegExp(`:${newSession}$`));
+		expect(credentialStore.dataOf('zapConversationApi')?.sessionToken).toMatch(
+			new RegExp(`:${newSession}$`),
+		);
 	});
 
 	test('when renewing fails (password changed meanwhile), the login error is reported and nothing is created', async () => {
@@ -193,7 +221,11 @@ describe('email/username and password', () => {
 		zap.agent.password = 'changed-in-zap';
 		emulator.requests.length = 0;
 
-		const result = await runNode({ credentials: withLogin(), credentialStore, parameters: forUser(zap.agent.id) });
+		const result = await runNode({
+			credentials: withLogin(),
+			credentialStore,
+			parameters: forUser(zap.agent.id),
+		});
 		expect(result.error?.message).toBe(
 			'ZAP login failed (HTTP 401): Invalid credentials. Check the email/username and password.',
 		);
@@ -211,7 +243,11 @@ describe('email/username and password', () => {
 		stored.data = { ...stored.data, identity: 'other', password: 'other-password' };
 		emulator.requests.length = 0;
 
-		const result = await runNode({ credentials: withLogin(), credentialStore, parameters: { provider: 'zap' } });
+		const result = await runNode({
+			credentials: withLogin(),
+			credentialStore,
+			parameters: { provider: 'zap' },
+		});
 		expect(result.error).toBeUndefined();
 		expect(whoAmI()[0].headers.authorization).toBeUndefined();
 		expect(logins()[0].body).toEqual({ identity: 'other', password: '[redacted]' });
@@ -233,7 +269,9 @@ describe('email/username and password', () => {
 		zap.legacyLogin = true;
 		const result = await runNode({ credentials: withLogin(), parameters: forUser(zap.agent.id) });
 		expect(result.error).toBeUndefined();
-		expect(logins().map((request) => [request.status, Object.keys(request.body as object)])).toEqual([
+		expect(
+			logins().map((request) => [request.status, Object.keys(request.body as object)]),
+		).toEqual([
 			[422, ['identity', 'password']],
 			[200, ['email', 'password']],
 		]);
@@ -256,13 +294,41 @@ describe('email/username and password', () => {
 
 describe('validation happens before any request', () => {
 	const invalid: Array<[string, Record<string, unknown>, RegExp]> = [
-		['a user ID that is not 24 hex characters', { zapUserId: '64b7f0c2a1d3e4f5a6b7c8dz' }, /"User ID" in item 0: must be the 24-character hexadecimal ZAP user ID/],
-		['a user ID with a path in it', { zapUserId: '../64b7f0c2a1d3e4f5a6b7c8' }, /"User ID" in item 0: must be the 24-character/],
-		['a user ID that is not text', { zapUserId: '={{ 42 }}' }, /"User ID" in item 0: must be text, not a number/],
-		['a guest ID over two lines', { zapOptions: { guestId: 'guest\nInjected: 1' } }, /"Additional Fields › Guest ID" in item 0: must be one line/],
-		['a guest ID with a space', { zapOptions: { guestId: 'guest one' } }, /"Additional Fields › Guest ID" in item 0: must be one line of at most 256 visible characters/],
-		['a guest ID that is too long', { zapOptions: { guestId: 'g'.repeat(257) } }, /"Additional Fields › Guest ID" in item 0: must be one line of at most 256/],
-		['a guest flag that is not true or false', { zapOptions: { isGuest: '={{ "maybe" }}' } }, /"Additional Fields › Guest Conversation" in item 0: must be true or false/],
+		[
+			'a user ID that is not 24 hex characters',
+			{ zapUserId: '64b7f0c2a1d3e4f5a6b7c8dz' },
+			/"User ID" in item 0: must be the 24-character hexadecimal ZAP user ID/,
+		],
+		[
+			'a user ID with a path in it',
+			{ zapUserId: '../64b7f0c2a1d3e4f5a6b7c8' },
+			/"User ID" in item 0: must be the 24-character/,
+		],
+		[
+			'a user ID that is not text',
+			{ zapUserId: '={{ 42 }}' },
+			/"User ID" in item 0: must be text, not a number/,
+		],
+		[
+			'a guest ID over two lines',
+			{ zapOptions: { guestId: 'guest\nInjected: 1' } },
+			/"Additional Fields › Guest ID" in item 0: must be one line/,
+		],
+		[
+			'a guest ID with a space',
+			{ zapOptions: { guestId: 'guest one' } },
+			/"Additional Fields › Guest ID" in item 0: must be one line of at most 256 visible characters/,
+		],
+		[
+			'a guest ID that is too long',
+			{ zapOptions: { guestId: 'g'.repeat(257) } },
+			/"Additional Fields › Guest ID" in item 0: must be one line of at most 256/,
+		],
+		[
+			'a guest flag that is not true or false',
+			{ zapOptions: { isGuest: '={{ "maybe" }}' } },
+			/"Additional Fields › Guest Conversation" in item 0: must be true or false/,
+		],
 	];
 
 	test.each(invalid)('%s', async (_name, overrides, expected) => {
@@ -288,7 +354,7 @@ describe('provider errors', () => {
 		[404, 'User not found'],
 		[422, '"userId" must be a valid id'],
 		[500, 'Internal server error'],
-	])('%i is reported with ZAP\'s message and not retried', async (status, message) => {
+	])("%i is reported with ZAP's message and not retried", async (status, message) => {
 		emulator.inject({
 			provider: 'zap',
 			pathPrefix: CREATE_PATH,
@@ -304,10 +370,24 @@ describe('provider errors', () => {
 		emulator.inject({
 			provider: 'zap',
 			pathPrefix: CREATE_PATH,
-			fault: { kind: 'reply', reply: { status: 422, body: { errors: [{ msg: 'Invalid value', path: 'userId' }, { msg: 'Required' }] } } },
+			fault: {
+				kind: 'reply',
+				reply: {
+					status: 422,
+					body: { errors: [{ msg: 'Invalid value', path: 'userId' }, { msg: 'Required' }] },
+				},
+			},
 		});
-		emulator.inject({ provider: 'zap', pathPrefix: CREATE_PATH, fault: { kind: 'reply', reply: { status: 502, raw: '<h1>Bad Gateway</h1>' } } });
-		emulator.inject({ provider: 'zap', pathPrefix: CREATE_PATH, fault: { kind: 'reply', reply: { status: 403 } } });
+		emulator.inject({
+			provider: 'zap',
+			pathPrefix: CREATE_PATH,
+			fault: { kind: 'reply', reply: { status: 502, raw: '<h1>Bad Gateway</h1>' } },
+		});
+		emulator.inject({
+			provider: 'zap',
+			pathPrefix: CREATE_PATH,
+			fault: { kind: 'reply', reply: { status: 403 } },
+		});
 		const result = await runNode({
 			credentials: withToken(),
 			continueOnFail: true,
@@ -315,13 +395,16 @@ describe('provider errors', () => {
 			parameters: { ...forUser(zap.agent.id), requestOptions: { concurrency: 1 } },
 		});
 		const output = jsonOf(result.output);
-		expect(output[0]).toMatchObject({ error: 'ZAP: Invalid value (field: userId)', httpCode: '422' });
+		expect(output[0]).toMatchObject({
+			error: 'ZAP: Invalid value (field: userId)',
+			httpCode: '422',
+		});
 		expect(output[0].errorDescription).toContain('Also: Required');
 		expect(output[1]).toMatchObject({ error: 'ZAP: Bad Gateway', httpCode: '502' });
 		expect(output[2]).toMatchObject({ error: 'ZAP: access denied', httpCode: '403' });
 	});
 
-	test('the emulator\'s own 404 and 403 (unknown user, not allowed) come through', async () => {
+	test("the emulator's own 404 and 403 (unknown user, not allowed) come through", async () => {
 		const customer = zap.addUser({ username: 'cust', password: 'cust-pass' });
 		const other = zap.addUser();
 		const result = await runNode({
@@ -330,7 +413,11 @@ describe('provider errors', () => {
 			items: [{ user: zapObjectId() }, { user: other.id }, { user: customer.id }],
 			parameters: { ...forUser('={{ $json.user }}'), requestOptions: { concurrency: 1 } },
 		});
-		expect(jsonOf(result.output).map((item) => item.httpCode ?? item.status)).toEqual(['404', '403', 'created']);
+		expect(jsonOf(result.output).map((item) => item.httpCode ?? item.status)).toEqual([
+			'404',
+			'403',
+			'created',
+		]);
 	});
 
 	test('429 waits for Retry-After and then succeeds, without duplicates', async () => {
@@ -348,7 +435,11 @@ describe('provider errors', () => {
 	});
 
 	test('a 201 without data.id fails clearly', async () => {
-		emulator.inject({ provider: 'zap', pathPrefix: CREATE_PATH, fault: { kind: 'reply', reply: { status: 201, body: { success: true } } } });
+		emulator.inject({
+			provider: 'zap',
+			pathPrefix: CREATE_PATH,
+			fault: { kind: 'reply', reply: { status: 201, body: { success: true } } },
+		});
 		const result = await runNode({ credentials: withToken(), parameters: forUser(zap.agent.id) });
 		expect(result.error?.message).toBe('ZAP answered without a conversation ID');
 	});
@@ -369,7 +460,11 @@ describe('Continue On Fail', () => {
 		});
 		expect(result.error).toBeUndefined();
 		const output = jsonOf(result.output);
-		expect(result.output!.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(result.output!.map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
 		expect(output[0]).toMatchObject({ provider: 'zap', error: 'ZAP: Boom', httpCode: '500' });
 		expect(output[1].error).toMatch(/^Invalid "User ID" in item 1: must be the 24-character/);
 		expect(output[2]).toMatchObject({ status: 'created', conversationId: zap.created[0].id });
@@ -387,14 +482,22 @@ describe('one login per process', () => {
 		const customers = Array.from({ length: 8 }, () => zap.addUser());
 		const runs = await Promise.all(
 			customers.map((customer) =>
-				runNode({ credentialStore: store, items: [{ user: customer.id }], parameters: forUser('={{ $json.user }}') }),
+				runNode({
+					credentialStore: store,
+					items: [{ user: customer.id }],
+					parameters: forUser('={{ $json.user }}'),
+				}),
 			),
 		);
 		expect(runs.map((run) => run.error)).toEqual(customers.map(() => undefined));
 		expect(zap.created).toHaveLength(8);
 		expect(logins()).toHaveLength(1);
 		// and one that starts later, reading the credential as stored, logs in no more
-		const later = await runNode({ credentials: withLogin(), items: [{ user: customers[0].id }], parameters: forUser('={{ $json.user }}') });
+		const later = await runNode({
+			credentials: withLogin(),
+			items: [{ user: customers[0].id }],
+			parameters: forUser('={{ $json.user }}'),
+		});
 		expect(later.error).toBeUndefined();
 		expect(logins()).toHaveLength(1);
 	});
@@ -403,13 +506,29 @@ describe('one login per process', () => {
 		const store = new CredentialStore();
 		store.add('zapConversationApi', loginCredential());
 		const customer = zap.addUser();
-		const first = await runNode({ credentialStore: store, items: [{ user: customer.id }], parameters: forUser('={{ $json.user }}') });
+		const first = await runNode({
+			credentialStore: store,
+			items: [{ user: customer.id }],
+			parameters: forUser('={{ $json.user }}'),
+		});
 		expect(first.error).toBeUndefined();
 		zap.revokeSessions();
 		const runs = await Promise.all(
-			Array.from({ length: 5 }, () => runNode({ credentialStore: store, items: [{ user: customer.id }], parameters: forUser('={{ $json.user }}') })),
+			Array.from({ length: 5 }, () =>
+				runNode({
+					credentialStore: store,
+					items: [{ user: customer.id }],
+					parameters: forUser('={{ $json.user }}'),
+				}),
+			),
 		);
-		expect(runs.map((run) => run.error)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+		expect(runs.map((run) => run.error)).toEqual([
+			undefined,
+			undefined,
+			undefined,
+			undefined,
+			undefined,
+		]);
 		expect(logins()).toHaveLength(2);
 		expect(zap.created).toHaveLength(6);
 	});
@@ -431,7 +550,10 @@ describe('credential', () => {
 	});
 
 	test('Test fails clearly with a wrong password, without showing it', async () => {
-		const result = await testCredentialOf('zapConversationApi', loginCredential({ password: 'nope-pass-123' }));
+		const result = await testCredentialOf(
+			'zapConversationApi',
+			loginCredential({ password: 'nope-pass-123' }),
+		);
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/ZAP login failed \(HTTP 401\): Invalid credentials/);
 		expect(result.message).not.toContain('nope-pass-123');
@@ -439,7 +561,10 @@ describe('credential', () => {
 	});
 
 	test('Test fails with a wrong access token', async () => {
-		const result = await testCredentialOf('zapConversationApi', tokenCredential({ accessToken: 'nope-token' }));
+		const result = await testCredentialOf(
+			'zapConversationApi',
+			tokenCredential({ accessToken: 'nope-token' }),
+		);
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/Unauthorized/i);
 		expect(result.message).not.toContain('nope-token');
@@ -456,14 +581,25 @@ describe('credential', () => {
 
 	test.each([
 		['another host over https', 'https://zap-gateway.example.com'],
-		['a look-alike of ZAP\'s domain', 'https://api.zap.africa.example.com'],
-	])('Production or Test with %s as Base URL Override is refused before the password is sent', async (_name, baseUrl) => {
-		const result = await runNode({ credentials: withLogin({ environment: 'production', baseUrl }), parameters: forUser(zap.agent.id) });
-		expect(result.error?.message).toMatch(/Base URL Override must be an https:\/\/ address on \*\.zap\.africa, or http:\/\/ to 127\.0\.0\.1 or localhost/);
-		const tested = await testCredentialOf('zapConversationApi', loginCredential({ environment: 'test', baseUrl }));
-		expect(tested.status).toBe('Error');
-		expect(emulator.requests).toHaveLength(0);
-	});
+		["a look-alike of ZAP's domain", 'https://api.zap.africa.example.com'],
+	])(
+		'Production or Test with %s as Base URL Override is refused before the password is sent',
+		async (_name, baseUrl) => {
+			const result = await runNode({
+				credentials: withLogin({ environment: 'production', baseUrl }),
+				parameters: forUser(zap.agent.id),
+			});
+			expect(result.error?.message).toMatch(
+				/Base URL Override must be an https:\/\/ address on \*\.zap\.africa, or http:\/\/ to 127\.0\.0\.1 or localhost/,
+			);
+			const tested = await testCredentialOf(
+				'zapConversationApi',
+				loginCredential({ environment: 'test', baseUrl }),
+			);
+			expect(tested.status).toBe('Error');
+			expect(emulator.requests).toHaveLength(0);
+		},
+	);
 
 	test('Custom Deployment uses the Base URL, for the login too', async () => {
 		const result = await runNode({
@@ -479,7 +615,9 @@ describe('credential', () => {
 			credentials: withLogin({ environment: 'custom', baseUrl: 'http://zap.example.com' }),
 			parameters: forUser(zap.agent.id),
 		});
-		expect(result.error?.message).toMatch(/Base URL Override must be an https:\/\/ address, or http:\/\/ to 127\.0\.0\.1 or localhost/);
+		expect(result.error?.message).toMatch(
+			/Base URL Override must be an https:\/\/ address, or http:\/\/ to 127\.0\.0\.1 or localhost/,
+		);
 		expect(emulator.requests).toHaveLength(0);
 	});
 });

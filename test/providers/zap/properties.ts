@@ -4,13 +4,31 @@ import fc from 'fast-check';
 import type { HttpCall } from '../../../nodes/CreateConversation/shared/provider';
 import * as requests from '../../../nodes/CreateConversation/providers/zap/request';
 import { ZAP_TEST_ACCESS_TOKEN, ZapEmulator } from '../../../sandbox/providers/zap/emulator';
-import { bool, field, hex24, nasty, options, rawOf, words, onTheWire, expectPathKept, expectAccepted, type Boundary } from '../../reliability/generators';
+import {
+	bool,
+	field,
+	hex24,
+	nasty,
+	options,
+	rawOf,
+	words,
+	onTheWire,
+	expectPathKept,
+	expectAccepted,
+	type Boundary,
+} from '../../reliability/generators';
 
 const zapEmulator = new ZapEmulator();
 
 export const boundary: Boundary = {
 	raw: rawOf({
-		zapUserId: field(fc.oneof(hex24, hex24.map((id) => ` ${id} `), nasty)),
+		zapUserId: field(
+			fc.oneof(
+				hex24,
+				hex24.map((id) => ` ${id} `),
+				nasty,
+			),
+		),
 		zapOptions: options({ isGuest: field(bool), guestId: field(words) }),
 	}),
 	check(raw) {

@@ -21,7 +21,8 @@ const regex = (pattern: string, flags = '') => `/${pattern}/${flags}`;
 const GUID = regex(GUID_PATTERN.source, 'i');
 const DNS_LABEL = regex(DNS_LABEL_PATTERN.source);
 /** The field's URL (or its default) without trailing slashes. */
-const urlOf = (name: string, fallback: string, source: Source) => `(${field(name, source)} || "${fallback}").replace(/\\/+$/, "")`;
+const urlOf = (name: string, fallback: string, source: Source) =>
+	`(${field(name, source)} || "${fallback}").replace(/\\/+$/, "")`;
 
 /** A template as a string concatenation of expressions. */
 function templateExpression(template: string, parts: Record<string, string>): string {

@@ -19,10 +19,22 @@ export const dynamicsProperties: INodeProperties[] = [
 		default: {},
 		description: 'Shown to the representative; each at most 200 characters',
 		options: [
-			{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '' },
+			{
+				displayName: 'Email',
+				name: 'email',
+				type: 'string',
+				placeholder: 'name@email.com',
+				default: '',
+			},
 			{ displayName: 'First Name', name: 'firstName', type: 'string', default: '' },
 			{ displayName: 'Last Name', name: 'lastName', type: 'string', default: '' },
-			{ displayName: 'Phone', name: 'phone', type: 'string', default: '', placeholder: '+44 20 7946 0000' },
+			{
+				displayName: 'Phone',
+				name: 'phone',
+				type: 'string',
+				default: '',
+				placeholder: '+44 20 7946 0000',
+			},
 			{ displayName: 'Preferred Name', name: 'preferredName', type: 'string', default: '' },
 		],
 	},
@@ -48,7 +60,7 @@ export const dynamicsProperties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether to deliver the start message to the customer\'s active conversation when Dynamics 365 returns that one instead of opening a new conversation (Dynamics does not deliver the start message then)',
+			"Whether to deliver the start message to the customer's active conversation when Dynamics 365 returns that one instead of opening a new conversation (Dynamics does not deliver the start message then)",
 	},
 	{
 		displayName: 'Conversation Context',
@@ -57,8 +69,16 @@ export const dynamicsProperties: INodeProperties[] = [
 		noDataExpression: true,
 		default: 'pairs',
 		options: [
-			{ name: 'Key/Value Pairs', value: 'pairs', description: 'Enter context variables one by one' },
-			{ name: 'JSON', value: 'json', description: 'Map a whole object; each property becomes a context variable' },
+			{
+				name: 'Key/Value Pairs',
+				value: 'pairs',
+				description: 'Enter context variables one by one',
+			},
+			{
+				name: 'JSON',
+				value: 'json',
+				description: 'Map a whole object; each property becomes a context variable',
+			},
 		],
 		description: 'Context variables for routing and for the representative (at most 100)',
 	},
@@ -75,7 +95,13 @@ export const dynamicsProperties: INodeProperties[] = [
 				displayName: 'Variable',
 				name: 'pair',
 				values: [
-					{ displayName: 'Key', name: 'key', type: 'string', default: '', description: 'Name of the context variable' },
+					{
+						displayName: 'Key',
+						name: 'key',
+						type: 'string',
+						default: '',
+						description: 'Name of the context variable',
+					},
 					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
 					{
 						displayName: 'Show to Representative',
@@ -125,7 +151,8 @@ export const dynamicsProperties: INodeProperties[] = [
 				name: 'skipDeflectionBot',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to route the conversation straight to a representative, skipping the AI agent (skipdeflectionbot)',
+				description:
+					'Whether to route the conversation straight to a representative, skipping the AI agent (skipdeflectionbot)',
 			},
 		],
 	},

@@ -1,6 +1,13 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { BASE_URL_OVERRIDE, CredentialConfigurationError, isDnsLabel, isGuid, resolveBaseUrl, type HostRule } from '../../shared/hosts';
+import {
+	BASE_URL_OVERRIDE,
+	CredentialConfigurationError,
+	isDnsLabel,
+	isGuid,
+	resolveBaseUrl,
+	type HostRule,
+} from '../../shared/hosts';
 import { textOf } from '../../shared/answers';
 import type { CredentialTarget } from '../../shared/provider';
 
@@ -27,7 +34,10 @@ export const ENTRA_AUTHORITY_HOSTS = [
 export const AUTHORITY_RULE: HostRule = { field: 'Authority Host', hosts: ENTRA_AUTHORITY_HOSTS };
 
 /** The bearer token only goes to Microsoft's messaging hosts. */
-export const MESSAGING_RULE: HostRule = { field: BASE_URL_OVERRIDE, domains: ['omnichannelengagementhub.com'] };
+export const MESSAGING_RULE: HostRule = {
+	field: BASE_URL_OVERRIDE,
+	domains: ['omnichannelengagementhub.com'],
+};
 
 /** `{name}` placeholders are filled with validated parts only. */
 export const TEMPLATES = {
@@ -68,7 +78,12 @@ function guid(credentials: ICredentialDataDecryptedObject, field: string, label:
 	return value.toLowerCase();
 }
 
-function label(credentials: ICredentialDataDecryptedObject, field: string, name: string, example: string): string {
+function label(
+	credentials: ICredentialDataDecryptedObject,
+	field: string,
+	name: string,
+	example: string,
+): string {
 	const value = text(credentials[field]).toLowerCase();
 	if (!isDnsLabel(value)) {
 		throw new CredentialConfigurationError(
@@ -83,19 +98,36 @@ function label(credentials: ICredentialDataDecryptedObject, field: string, name:
  * and derives the hosts. The expressions only make a bad credential fail safely; this makes it
  * fail clearly, before any request (token or API) is sent.
  */
-export function dynamicsCredentialParts(credentials: ICredentialDataDecryptedObject): DynamicsCredentialParts {
+export function dynamicsCredentialParts(
+	credentials: ICredentialDataDecryptedObject,
+): DynamicsCredentialParts {
 	const tenantId = guid(credentials, 'tenantId', 'Tenant ID');
 	const organizationId = guid(credentials, 'organizationId', 'Organization ID');
 	const channelId = guid(credentials, 'channelId', 'Custom Messaging Channel ID');
 	const messagingGeo = label(credentials, 'messagingGeo', 'Messaging Geo', 'eu');
 	const scopeOverride = text(credentials.scopeOverride);
-	const scopeZone = scopeOverride ? text(credentials.scopeZone).toLowerCase() : label(credentials, 'scopeZone', 'Scope Zone', 'crm4');
+	const scopeZone = scopeOverride
+		? text(credentials.scopeZone).toLowerCase()
+		: label(credentials, 'scopeZone', 'Scope Zone', 'crm4');
 	// eslint-disable-next-line no-control-regex
 	if (/[\u0000-\u001f\u007f]/.test(scopeOverride)) {
-		throw new CredentialConfigurationError('The credential\'s Scope Override must be one line of scopes separated by spaces.');
+		throw new CredentialConfigurationError(
+			"The credential's Scope Override must be one line of scopes separated by spaces.",
+		);
 	}
-	const authority = resolveBaseUrl(credentials.authorityHost, DYNAMICS_DEFAULT_AUTHORITY, AUTHORITY_RULE);
-	const values = { authority, tenantId, organizationId, organizationIdCompact: organizationId.replace(/-/g, ''), scopeZone, messagingGeo };
+	const authority = resolveBaseUrl(
+		credentials.authorityHost,
+		DYNAMICS_DEFAULT_AUTHORITY,
+		AUTHORITY_RULE,
+	);
+	const values = {
+		authority,
+		tenantId,
+		organizationId,
+		organizationIdCompact: organizationId.replace(/-/g, ''),
+		scopeZone,
+		messagingGeo,
+	};
 	return {
 		tenantId,
 		organizationId,
@@ -103,7 +135,11 @@ export function dynamicsCredentialParts(credentials: ICredentialDataDecryptedObj
 		messagingGeo,
 		scopeZone,
 		authority,
-		baseUrl: resolveBaseUrl(credentials.baseUrl, fillTemplate(TEMPLATES.messagingBaseUrl, values), MESSAGING_RULE),
+		baseUrl: resolveBaseUrl(
+			credentials.baseUrl,
+			fillTemplate(TEMPLATES.messagingBaseUrl, values),
+			MESSAGING_RULE,
+		),
 		scope: scopeOverride || fillTemplate(TEMPLATES.scope, values),
 		tokenUrl: fillTemplate(TEMPLATES.tokenUrl, values),
 	};

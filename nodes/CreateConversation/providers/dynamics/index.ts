@@ -26,9 +26,12 @@ async function deliverToExisting(
 	if (params.startMessage === undefined || !params.deliverToExisting) return { delivered: false };
 	const target = await client.credentialTarget();
 	const channelId = target.headers?.['channel-id'];
-	if (!channelId) throw client.failure('The Dynamics 365 credential has no Custom Messaging Channel ID');
+	if (!channelId)
+		throw client.failure('The Dynamics 365 credential has no Custom Messaging Channel ID');
 	try {
-		const sent = await client.send(requests.sendMessage(conversationId, channelId, params.startMessage));
+		const sent = await client.send(
+			requests.sendMessage(conversationId, channelId, params.startMessage),
+		);
 		return { delivered: true, messageId: readSentMessageId(sent.body), response: sent.body };
 	} catch (error) {
 		const cause = error as Error & { description?: string | null };
@@ -74,7 +77,9 @@ export const dynamicsProvider: ProviderDefinition<DynamicsParams> = {
 		}
 		const reused = isNew === false;
 		if (reused && !requests.isSafeConversationId(conversationId)) {
-			throw client.failure(`Dynamics 365 returned an unexpected conversation ID "${conversationId.slice(0, 80)}"`);
+			throw client.failure(
+				`Dynamics 365 returned an unexpected conversation ID "${conversationId.slice(0, 80)}"`,
+			);
 		}
 		const delivery: Delivery = reused
 			? await deliverToExisting(client, params, conversationId)

@@ -13,8 +13,10 @@ export const DYNAMICS_API = '/api/v1.0/consumer';
 export function createConversation(params: DynamicsParams): HttpCall {
 	const body: IDataObject = {};
 	if (Object.keys(params.customer).length > 0) body.customercontext = { ...params.customer };
-	if (Object.keys(params.context).length > 0) body.conversationcontext = params.context as unknown as IDataObject;
-	if (params.conversationRequestId !== undefined) body.conversationrequestid = params.conversationRequestId;
+	if (Object.keys(params.context).length > 0)
+		body.conversationcontext = params.context as unknown as IDataObject;
+	if (params.conversationRequestId !== undefined)
+		body.conversationrequestid = params.conversationRequestId;
 	if (params.startMessage !== undefined) {
 		body.startmessage = {
 			message: params.startMessage,

@@ -11,7 +11,8 @@ export const DYNAMICS_ERROR_HINTS: Record<string, string> = {
 	'30001': "The organization ID isn't valid: check the credential's Organization ID.",
 	'30002': "The channel ID isn't valid: check the credential's Custom Messaging Channel ID.",
 	'30003': 'The requested operation is invalid or not supported by the Messaging API.',
-	'30004': "The channel configuration doesn't exist: check that the custom messaging channel is set up in Dynamics 365 and that its ID is the credential's Custom Messaging Channel ID.",
+	'30004':
+		"The channel configuration doesn't exist: check that the custom messaging channel is set up in Dynamics 365 and that its ID is the credential's Custom Messaging Channel ID.",
 	'30005': "The conversation ID isn't valid.",
 	'30006': "The timestamp isn't valid.",
 	'30007': 'The page size for conversations must be empty or between 1 and 250.',
@@ -21,13 +22,14 @@ export const DYNAMICS_ERROR_HINTS: Record<string, string> = {
 	'30011': 'The message text is too long: at most 6,000 characters are allowed.',
 	'30012': 'The request body was missing or malformed.',
 	'30013': "The conversation doesn't exist (any more): it may have been closed.",
-	'30014': "The channel isn't linked to a workstream: link the custom messaging channel to a workstream in Dynamics 365.",
-	'30015': "Dynamics 365 could not serialize its answer (HTTP 500): the request may have been processed. Contact Microsoft support if it persists.",
+	'30014':
+		"The channel isn't linked to a workstream: link the custom messaging channel to a workstream in Dynamics 365.",
+	'30015':
+		'Dynamics 365 could not serialize its answer (HTTP 500): the request may have been processed. Contact Microsoft support if it persists.',
 	'30016': 'The message has no text or attachments.',
 };
 
 type ProblemDetails = Record<string, unknown>;
-
 
 /**
  * Reads RFC 7807 problem details. Where the 300xx code sits is not documented: it is taken from
@@ -35,16 +37,30 @@ type ProblemDetails = Record<string, unknown>;
  * number in the title, detail or type.
  */
 export function parseDynamicsError(result: HttpResult): ProviderErrorDetails {
-	const body = (typeof result.body === 'object' && result.body !== null ? result.body : {}) as ProblemDetails;
-	const nested = (typeof body.error === 'object' && body.error !== null ? body.error : {}) as ProblemDetails;
+	const body = (
+		typeof result.body === 'object' && result.body !== null ? result.body : {}
+	) as ProblemDetails;
+	const nested = (
+		typeof body.error === 'object' && body.error !== null ? body.error : {}
+	) as ProblemDetails;
 	const title = textOf(body.title);
 	const detail = textOf(body.detail) ?? textOf(body.message) ?? textOf(nested.message);
 	const explicitCode =
-		textOf(body.errorCode) ?? textOf(body.ErrorCode) ?? textOf(body.code) ?? textOf(nested.code) ?? textOf(body.error);
+		textOf(body.errorCode) ??
+		textOf(body.ErrorCode) ??
+		textOf(body.code) ??
+		textOf(nested.code) ??
+		textOf(body.error);
 	const code =
-		explicitCode ?? [title, detail, textOf(body.type)].map((text) => /\b(30\d{3})\b/.exec(text ?? '')?.[1]).find(Boolean);
+		explicitCode ??
+		[title, detail, textOf(body.type)]
+			.map((text) => /\b(30\d{3})\b/.exec(text ?? '')?.[1])
+			.find(Boolean);
 	const requestId =
-		headerValue(result, 'x-ms-correlation-id') ?? textOf(body.correlationId) ?? textOf(body.traceId) ?? textOf(body.instance);
+		headerValue(result, 'x-ms-correlation-id') ??
+		textOf(body.correlationId) ??
+		textOf(body.traceId) ??
+		textOf(body.instance);
 	const hint = code ? DYNAMICS_ERROR_HINTS[code] : undefined;
 	return {
 		message: detail ?? title,

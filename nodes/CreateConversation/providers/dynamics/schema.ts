@@ -106,24 +106,37 @@ const contextPairs = z
 const contextJson = (defaultDisplayable: boolean) =>
 	z.unknown().transform((raw, context) => {
 		let value = raw;
-		if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+		if (
+			value === undefined ||
+			value === null ||
+			(typeof value === 'string' && value.trim() === '')
+		) {
 			return {} as Record<string, ContextEntry>;
 		}
 		if (typeof value === 'string') {
 			try {
 				value = JSON.parse(value) as unknown;
 			} catch {
-				context.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a JSON object like {"orderId": "A-42"}' });
+				context.addIssue({
+					code: z.ZodIssueCode.custom,
+					message: 'must be a JSON object like {"orderId": "A-42"}',
+				});
 				return z.NEVER;
 			}
 		}
 		if (!isRecord(value)) {
-			context.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a JSON object like {"orderId": "A-42"}' });
+			context.addIssue({
+				code: z.ZodIssueCode.custom,
+				message: 'must be a JSON object like {"orderId": "A-42"}',
+			});
 			return z.NEVER;
 		}
 		const keys = Object.keys(value);
 		if (keys.length > DYNAMICS_LIMITS.contextEntries) {
-			context.addIssue({ code: z.ZodIssueCode.custom, message: `${tooManyEntries}, got ${keys.length}` });
+			context.addIssue({
+				code: z.ZodIssueCode.custom,
+				message: `${tooManyEntries}, got ${keys.length}`,
+			});
 			return z.NEVER;
 		}
 		const result: Record<string, ContextEntry> = {};
@@ -131,24 +144,38 @@ const contextJson = (defaultDisplayable: boolean) =>
 			const entry = value[key];
 			const shaped = isEntryShape(entry);
 			const parsedValue = contextValue.safeParse(shaped ? entry.value : entry);
-			const displayable = shaped && entry.isDisplayable !== undefined ? flag().safeParse(entry.isDisplayable) : undefined;
+			const displayable =
+				shaped && entry.isDisplayable !== undefined
+					? flag().safeParse(entry.isDisplayable)
+					: undefined;
 			if (key.trim() === '') {
-				context.addIssue({ code: z.ZodIssueCode.custom, message: 'has an entry with an empty key' });
+				context.addIssue({
+					code: z.ZodIssueCode.custom,
+					message: 'has an entry with an empty key',
+				});
 				return z.NEVER;
 			}
 			if (!parsedValue.success) {
 				context.addIssue({
 					code: z.ZodIssueCode.custom,
 					path: shaped ? [key, 'value'] : [key],
-					message: 'must be text, a number or true/false (nested objects and lists are not accepted)',
+					message:
+						'must be text, a number or true/false (nested objects and lists are not accepted)',
 				});
 				return z.NEVER;
 			}
 			if (displayable && !displayable.success) {
-				context.addIssue({ code: z.ZodIssueCode.custom, path: [key, 'isDisplayable'], message: 'must be true or false' });
+				context.addIssue({
+					code: z.ZodIssueCode.custom,
+					path: [key, 'isDisplayable'],
+					message: 'must be true or false',
+				});
 				return z.NEVER;
 			}
-			result[key] = { isDisplayable: displayable?.success ? displayable.data : defaultDisplayable, value: parsedValue.data };
+			result[key] = {
+				isDisplayable: displayable?.success ? displayable.data : defaultDisplayable,
+				value: parsedValue.data,
+			};
 		}
 		return result;
 	});
@@ -179,7 +206,9 @@ const common = {
 	dynamicsCustomerDetails: customerDetails.default({}),
 	dynamicsStartMessage: optionalText().refine(
 		(value) => value === undefined || utf8Bytes(value) <= DYNAMICS_LIMITS.startMessageBytes,
-		{ message: `must be at most ${DYNAMICS_LIMITS.startMessageBytes} bytes (27 KB, Dynamics 365 limit)` },
+		{
+			message: `must be at most ${DYNAMICS_LIMITS.startMessageBytes} bytes (27 KB, Dynamics 365 limit)`,
+		},
 	),
 	dynamicsSenderDisplayName: oneLine(DYNAMICS_LIMITS.customerField),
 	dynamicsDeliverToExisting: flag().default(true),
@@ -189,19 +218,21 @@ const common = {
 export const dynamicsSchema = z
 	.preprocess(
 		(raw) =>
-			isRecord(raw) && raw.dynamicsContextMode === undefined ? { ...raw, dynamicsContextMode: 'pairs' } : raw,
+			isRecord(raw) && raw.dynamicsContextMode === undefined
+				? { ...raw, dynamicsContextMode: 'pairs' }
+				: raw,
 		z.discriminatedUnion('dynamicsContextMode', [
-		z.object({
-			dynamicsContextMode: z.literal('pairs'),
-			dynamicsContext: contextPairs,
-			...common,
-		}),
-		z.object({
-			dynamicsContextMode: z.literal('json'),
-			dynamicsContextJsonDisplayable: flag().default(true),
-			dynamicsContextJson: z.unknown(),
-			...common,
-		}),
+			z.object({
+				dynamicsContextMode: z.literal('pairs'),
+				dynamicsContext: contextPairs,
+				...common,
+			}),
+			z.object({
+				dynamicsContextMode: z.literal('json'),
+				dynamicsContextJsonDisplayable: flag().default(true),
+				dynamicsContextJson: z.unknown(),
+				...common,
+			}),
 		]),
 	)
 	.superRefine((raw, context) => {
@@ -213,7 +244,11 @@ export const dynamicsSchema = z
 				message: 'needs a Start Message (the display name is the sender of that message)',
 			});
 		}
-		if (message !== undefined && raw.dynamicsDeliverToExisting && message.length > DYNAMICS_LIMITS.messageText) {
+		if (
+			message !== undefined &&
+			raw.dynamicsDeliverToExisting &&
+			message.length > DYNAMICS_LIMITS.messageText
+		) {
 			context.addIssue({
 				code: z.ZodIssueCode.custom,
 				path: ['dynamicsStartMessage'],
@@ -224,7 +259,9 @@ export const dynamicsSchema = z
 	.transform((raw, context): DynamicsParams => {
 		let conversationContext: Record<string, ContextEntry>;
 		if (raw.dynamicsContextMode === 'json') {
-			const parsed = contextJson(raw.dynamicsContextJsonDisplayable).safeParse(raw.dynamicsContextJson);
+			const parsed = contextJson(raw.dynamicsContextJsonDisplayable).safeParse(
+				raw.dynamicsContextJson,
+			);
 			if (!parsed.success) {
 				for (const issue of parsed.error.issues) {
 					context.addIssue({ ...issue, path: ['dynamicsContextJson', ...issue.path] });

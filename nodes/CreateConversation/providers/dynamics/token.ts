@@ -12,19 +12,28 @@ export function entraTokenProblem(error: unknown): string | undefined {
 	if (authError) {
 		const body = (authError.body ?? {}) as { error?: unknown; error_description?: unknown };
 		const description =
-			typeof body.error_description === 'string' ? body.error_description.split(/\r?\n| Trace ID:/)[0].trim() : undefined;
-		return [typeof body.error === 'string' ? body.error : undefined, description ?? String(authError.message ?? '')]
+			typeof body.error_description === 'string'
+				? body.error_description.split(/\r?\n| Trace ID:/)[0].trim()
+				: undefined;
+		return [
+			typeof body.error === 'string' ? body.error : undefined,
+			description ?? String(authError.message ?? ''),
+		]
 			.filter(Boolean)
 			.join(': ');
 	}
 	const failed = chain.find(
-		(link) => typeof link.message === 'string' && link.message.startsWith('Failed to acquire OAuth2 access token'),
+		(link) =>
+			typeof link.message === 'string' &&
+			link.message.startsWith('Failed to acquire OAuth2 access token'),
 	);
 	return failed ? String(failed.message) : undefined;
 }
 
 /** The `credentialLayerFailure` hook of the Dynamics provider. */
-export function dynamicsCredentialLayerFailure(error: unknown): { message: string; description: string } | undefined {
+export function dynamicsCredentialLayerFailure(
+	error: unknown,
+): { message: string; description: string } | undefined {
 	const problem = entraTokenProblem(error);
 	if (!problem) return undefined;
 	return {

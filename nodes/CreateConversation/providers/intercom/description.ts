@@ -26,7 +26,8 @@ export const intercomProperties: INodeProperties[] = [
 				description: 'Use the 24-character ID Intercom gave the contact',
 			},
 		],
-		description: 'Who is writing the message. Intercom conversations are always started by a contact.',
+		description:
+			'Who is writing the message. Intercom conversations are always started by a contact.',
 	},
 	{
 		displayName: 'Contact ID',
@@ -46,7 +47,11 @@ export const intercomProperties: INodeProperties[] = [
 		options: [
 			{ name: 'User', value: 'user', description: 'A signed-up user' },
 			{ name: 'Lead', value: 'lead', description: 'A lead (not signed up)' },
-			{ name: 'Visitor', value: 'contact', description: 'A Messenger visitor; Intercom turns them into a lead' },
+			{
+				name: 'Visitor',
+				value: 'contact',
+				description: 'A Messenger visitor; Intercom turns them into a lead',
+			},
 		],
 		description: 'The role of the contact with this ID',
 		displayOptions: byMode('id'),
@@ -98,7 +103,8 @@ export const intercomProperties: INodeProperties[] = [
 		typeOptions: { rows: 4 },
 		default: '',
 		required: true,
-		description: 'The first message of the conversation, as plain text (Intercom does not accept HTML here)',
+		description:
+			'The first message of the conversation, as plain text (Intercom does not accept HTML here)',
 	},
 	{
 		displayName: 'Additional Fields',
@@ -113,7 +119,8 @@ export const intercomProperties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'https://example.com/photo.png',
-				description: 'Up to 10 image URLs, separated by commas or new lines, or a list from an expression',
+				description:
+					'Up to 10 image URLs, separated by commas or new lines, or a list from an expression',
 			},
 			{
 				displayName: 'Brand ID',

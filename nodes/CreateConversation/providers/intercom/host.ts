@@ -1,6 +1,10 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { BASE_URL_OVERRIDE, CredentialConfigurationError, resolveBaseUrl } from '../../shared/hosts';
+import {
+	BASE_URL_OVERRIDE,
+	CredentialConfigurationError,
+	resolveBaseUrl,
+} from '../../shared/hosts';
 import type { CredentialTarget } from '../../shared/provider';
 
 /** Intercom serves each workspace from its region's host; a token only works against its own. */
@@ -17,7 +21,14 @@ export const INTERCOM_DOMAINS = ['intercom.io'] as const;
 export function intercomTarget(credentials: ICredentialDataDecryptedObject): CredentialTarget {
 	const regionHost = INTERCOM_REGION_HOSTS[String(credentials.region ?? 'us')];
 	if (!regionHost) {
-		throw new CredentialConfigurationError(`Unknown Intercom region "${String(credentials.region)}": choose US, EU or Australia.`);
+		throw new CredentialConfigurationError(
+			`Unknown Intercom region "${String(credentials.region)}": choose US, EU or Australia.`,
+		);
 	}
-	return { baseUrl: resolveBaseUrl(credentials.baseUrl, regionHost, { field: BASE_URL_OVERRIDE, domains: INTERCOM_DOMAINS }) };
+	return {
+		baseUrl: resolveBaseUrl(credentials.baseUrl, regionHost, {
+			field: BASE_URL_OVERRIDE,
+			domains: INTERCOM_DOMAINS,
+		}),
+	};
 }

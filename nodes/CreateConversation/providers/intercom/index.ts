@@ -1,8 +1,19 @@
-import type { HttpCall, HttpResult, ProviderClient, ProviderDefinition } from '../../shared/provider';
+import type {
+	HttpCall,
+	HttpResult,
+	ProviderClient,
+	ProviderDefinition,
+} from '../../shared/provider';
 import { intercomProperties } from './description';
 import { intercomTarget } from './host';
 import * as requests from './request';
-import { contactIdFromConflict, contactsFromSearch, intercomRetryAfterMs, parseIntercomError, readCreatedMessage } from './response';
+import {
+	contactIdFromConflict,
+	contactsFromSearch,
+	intercomRetryAfterMs,
+	parseIntercomError,
+	readCreatedMessage,
+} from './response';
 import { intercomSchema, type ContactReference, type IntercomParams } from './schema';
 
 interface ResolvedContact {
@@ -34,7 +45,8 @@ async function findOrCreateContact(
 	}
 	const createCall = { ...requests.createContact(contact), acceptStatuses: [409] };
 	const created = await client.send(createCall);
-	if (created.statusCode === 409) return await existingAfterConflict(client, contact, createCall, created);
+	if (created.statusCode === 409)
+		return await existingAfterConflict(client, contact, createCall, created);
 	const id = (created.body as { id?: unknown })?.id;
 	if (typeof id !== 'string') {
 		throw client.failure('Intercom created the contact but returned no contact ID');
@@ -47,7 +59,9 @@ async function searchContact(
 	contact: Extract<ContactReference, { mode: 'lookup' }>,
 ): Promise<ResolvedContact | undefined> {
 	const search = await client.send(requests.searchContacts(contact.field, contact.value));
-	const matches = contactsFromSearch(search.body).filter((candidate) => candidate.role === contact.role);
+	const matches = contactsFromSearch(search.body).filter(
+		(candidate) => candidate.role === contact.role,
+	);
 	if (matches.length === 0) return undefined;
 	// Several contacts with one role (e.g. duplicate leads): the most recently updated one is the
 	// one a person would pick; the output says how many there were.
@@ -77,19 +91,30 @@ async function existingAfterConflict(
 	throw client.reject(call, conflict);
 }
 
-async function resolveContact(client: ProviderClient, contact: ContactReference): Promise<ResolvedContact> {
+async function resolveContact(
+	client: ProviderClient,
+	contact: ContactReference,
+): Promise<ResolvedContact> {
 	if (contact.mode === 'id') return { type: contact.type, id: contact.id, source: 'given' };
 	// Emails are matched case-insensitively by Intercom; external IDs are exact.
 	const value = contact.field === 'email' ? contact.value.toLowerCase() : contact.value;
-	return await client.once(`intercom:contact:${contact.field}:${contact.role}:${value}`, async () =>
-		await findOrCreateContact(client, contact),
+	return await client.once(
+		`intercom:contact:${contact.field}:${contact.role}:${value}`,
+		async () => await findOrCreateContact(client, contact),
 	);
 }
 
-async function createForContact(client: ProviderClient, params: IntercomParams, contact: ResolvedContact) {
+async function createForContact(
+	client: ProviderClient,
+	params: IntercomParams,
+	contact: ResolvedContact,
+) {
 	// A 404 means nothing was created, so for a contact created moments ago it is safe to retry.
 	const justCreated = contact.recent === true;
-	const call = { ...requests.createConversation(params, { type: contact.type, id: contact.id }), acceptStatuses: justCreated ? [404] : [] };
+	const call = {
+		...requests.createConversation(params, { type: contact.type, id: contact.id }),
+		acceptStatuses: justCreated ? [404] : [],
+	};
 	for (let attempt = 0; ; attempt++) {
 		const result = await client.send(call);
 		if (result.statusCode !== 404) return result;
@@ -125,7 +150,8 @@ export const intercomProvider: ProviderDefinition<IntercomParams> = {
 		if (!message) throw client.unconfirmed(response, 'the expected JSON message with an id');
 		return {
 			status: 'created',
-			conversationId: message.conversation_id !== undefined ? String(message.conversation_id) : null,
+			conversationId:
+				message.conversation_id !== undefined ? String(message.conversation_id) : null,
 			extra: {
 				messageId: message.id ?? null,
 				contactId: contact.id,

@@ -16,12 +16,19 @@ export function parseIntercomError(result: HttpResult): ProviderErrorDetails {
 	const errors = Array.isArray(body.errors) ? body.errors : [];
 	const [first] = errors;
 	const describe = (error: { code?: string; message?: string; field?: string }) =>
-		[error.message ?? error.code, error.field ? `(field: ${error.field})` : undefined].filter(Boolean).join(' ');
+		[error.message ?? error.code, error.field ? `(field: ${error.field})` : undefined]
+			.filter(Boolean)
+			.join(' ');
 	return {
-		message: first ? describe(first) || undefined : typeof body.message === 'string' ? body.message : undefined,
+		message: first
+			? describe(first) || undefined
+			: typeof body.message === 'string'
+				? body.message
+				: undefined,
 		code: first?.code,
 		requestId: typeof body.request_id === 'string' ? body.request_id : undefined,
-		details: errors.length > 1 ? errors.slice(1).map((error) => `Also: ${describe(error)}`) : undefined,
+		details:
+			errors.length > 1 ? errors.slice(1).map((error) => `Also: ${describe(error)}`) : undefined,
 	};
 }
 
@@ -47,7 +54,8 @@ export function contactsFromSearch(body: unknown): IntercomContact[] {
 	const data = (body as { data?: unknown })?.data;
 	if (!Array.isArray(data)) return [];
 	return data.filter(
-		(entry): entry is IntercomContact => typeof entry === 'object' && entry !== null && typeof entry.id === 'string',
+		(entry): entry is IntercomContact =>
+			typeof entry === 'object' && entry !== null && typeof entry.id === 'string',
 	);
 }
 

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 
-import { email, flag, identifier, optionalText, requiredText, textList, unixSeconds, webUrl } from '../../shared/fields';
+import {
+	email,
+	flag,
+	identifier,
+	optionalText,
+	requiredText,
+	textList,
+	unixSeconds,
+	webUrl,
+} from '../../shared/fields';
 
 /** Intercom contact IDs are 24 characters (official schema: minLength = maxLength = 24). */
 export const INTERCOM_CONTACT_ID = /^[0-9a-zA-Z]{24}$/;
@@ -30,7 +39,10 @@ export const intercomSchema = z
 	.discriminatedUnion('intercomContactMode', [
 		z.object({
 			intercomContactMode: z.literal('id'),
-			intercomContactId: identifier(INTERCOM_CONTACT_ID, 'must be the 24-character Intercom contact ID, e.g. 536e564f316c83104c000020'),
+			intercomContactId: identifier(
+				INTERCOM_CONTACT_ID,
+				'must be the 24-character Intercom contact ID, e.g. 536e564f316c83104c000020',
+			),
 			intercomContactType: z.enum(['user', 'lead', 'contact']).default('user'),
 			...shared,
 		}),
@@ -43,7 +55,10 @@ export const intercomSchema = z
 		}),
 		z.object({
 			intercomContactMode: z.literal('externalId'),
-			intercomExternalId: identifier(/^[^\r\n]{1,255}$/, 'must be one line of at most 255 characters'),
+			intercomExternalId: identifier(
+				/^[^\r\n]{1,255}$/,
+				'must be one line of at most 255 characters',
+			),
 			intercomContactRole: role,
 			intercomCreateIfMissing: flag().default(true),
 			...shared,

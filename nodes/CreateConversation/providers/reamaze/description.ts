@@ -2,7 +2,11 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { REAMAZE_CHANNEL_SLUG, REAMAZE_STATUSES } from './schema';
 
-const keyValueCollection = (displayName: string, name: string, description: string): INodeProperties => ({
+const keyValueCollection = (
+	displayName: string,
+	name: string,
+	description: string,
+): INodeProperties => ({
 	displayName,
 	name,
 	type: 'fixedCollection',
@@ -15,8 +19,20 @@ const keyValueCollection = (displayName: string, name: string, description: stri
 			displayName: 'Field',
 			name: 'pair',
 			values: [
-				{ displayName: 'Key', name: 'key', type: 'string', default: '', description: 'Name of the custom field' },
-				{ displayName: 'Value', name: 'value', type: 'string', default: '', description: 'Value of the custom field' },
+				{
+					displayName: 'Key',
+					name: 'key',
+					type: 'string',
+					default: '',
+					description: 'Name of the custom field',
+				},
+				{
+					displayName: 'Value',
+					name: 'value',
+					type: 'string',
+					default: '',
+					description: 'Value of the custom field',
+				},
 			],
 		},
 	],
@@ -110,7 +126,11 @@ export const reamazeProperties: INodeProperties[] = [
 				'conversationData',
 				'Custom fields stored on the conversation (sent as conversation data)',
 			),
-			keyValueCollection('Customer Custom Data', 'userData', 'Custom fields stored on the customer (sent as user data)'),
+			keyValueCollection(
+				'Customer Custom Data',
+				'userData',
+				'Custom fields stored on the customer (sent as user data)',
+			),
 			{
 				displayName: 'Extra Recipients',
 				name: 'recipients',
@@ -142,7 +162,8 @@ export const reamazeProperties: INodeProperties[] = [
 				name: 'suppressNotification',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to create the conversation without sending notifications (e.g. the email to the customer)',
+				description:
+					'Whether to create the conversation without sending notifications (e.g. the email to the customer)',
 			},
 			{
 				displayName: 'Tags',
@@ -150,7 +171,8 @@ export const reamazeProperties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'vip, billing',
-				description: 'Tags for the conversation, separated by commas or new lines, or a list from an expression',
+				description:
+					'Tags for the conversation, separated by commas or new lines, or a list from an expression',
 			},
 		],
 	},

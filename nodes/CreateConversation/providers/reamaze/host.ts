@@ -1,6 +1,11 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { BASE_URL_OVERRIDE, CredentialConfigurationError, isDnsLabel, resolveBaseUrl } from '../../shared/hosts';
+import {
+	BASE_URL_OVERRIDE,
+	CredentialConfigurationError,
+	isDnsLabel,
+	resolveBaseUrl,
+} from '../../shared/hosts';
 import type { CredentialTarget } from '../../shared/provider';
 
 /**

@@ -9,7 +9,8 @@ import { reamazeSchema, type ReamazeParams } from './schema';
 export const reamazeProvider: ProviderDefinition<ReamazeParams> = {
 	id: 'reamaze',
 	displayName: 'Re:amaze',
-	description: 'Open a Re:amaze conversation in a channel, from a customer found or created by email',
+	description:
+		'Open a Re:amaze conversation in a channel, from a customer found or created by email',
 	searchAliases: ['Reamaze'],
 	credentialType: 'reamazeConversationApi',
 	properties: reamazeProperties,
@@ -17,7 +18,8 @@ export const reamazeProvider: ProviderDefinition<ReamazeParams> = {
 	// Re:amaze limits each API token per minute without publishing the number: stay gentle.
 	rateLimit: { defaultConcurrency: 3 },
 	errorHints: {
-		credential: 'the login email or the API token is wrong (Re:amaze answers 403 for a bad login, like 401)',
+		credential:
+			'the login email or the API token is wrong (Re:amaze answers 403 for a bad login, like 401)',
 		host: 'Brand or Base URL Override',
 		// An API client documents "403 (bad username/password)" for Re:amaze.
 		credentialRejectedStatuses: [401, 403],
@@ -28,7 +30,8 @@ export const reamazeProvider: ProviderDefinition<ReamazeParams> = {
 	async createConversation(client, params) {
 		const response = await client.send(requests.createConversation(params));
 		const conversation = readConversation(response.body);
-		if (!conversation) throw client.unconfirmed(response, 'the expected JSON conversation with a slug');
+		if (!conversation)
+			throw client.unconfirmed(response, 'the expected JSON conversation with a slug');
 		return {
 			status: 'created',
 			conversationId: typeof conversation.slug === 'string' ? conversation.slug : null,

@@ -20,10 +20,15 @@ export async function reamazeSearchChannels(
 	const results = channels
 		.filter(
 			(channel) =>
-				!needle || channel.slug.toLowerCase().includes(needle) || (channel.name ?? '').toLowerCase().includes(needle),
+				!needle ||
+				channel.slug.toLowerCase().includes(needle) ||
+				(channel.name ?? '').toLowerCase().includes(needle),
 		)
 		.map((channel) => ({
-			name: channel.name && channel.name !== channel.slug ? `${channel.name} (${channel.slug})` : channel.slug,
+			name:
+				channel.name && channel.name !== channel.slug
+					? `${channel.name} (${channel.slug})`
+					: channel.slug,
 			value: channel.slug,
 		}));
 	return {

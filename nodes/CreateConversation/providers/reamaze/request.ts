@@ -13,9 +13,14 @@ export function createConversation(params: ReamazeParams): HttpCall {
 		// request document: suppress_notification; another copy and the messages endpoint:
 		// suppress_notifications). Both are sent with the same value.
 		...(params.suppressNotification !== undefined
-			? { suppress_notification: params.suppressNotification, suppress_notifications: params.suppressNotification }
+			? {
+					suppress_notification: params.suppressNotification,
+					suppress_notifications: params.suppressNotification,
+				}
 			: {}),
-		...(params.suppressAutoresolve !== undefined ? { suppress_autoresolve: params.suppressAutoresolve } : {}),
+		...(params.suppressAutoresolve !== undefined
+			? { suppress_autoresolve: params.suppressAutoresolve }
+			: {}),
 		...(params.attachmentUrl !== undefined ? { attachment: params.attachmentUrl } : {}),
 	};
 	const user: IDataObject = {
@@ -33,7 +38,9 @@ export function createConversation(params: ReamazeParams): HttpCall {
 				...(params.tags !== undefined ? { tag_list: params.tags } : {}),
 				// 0 (Open) is a real status: test for "not set", never for falsy.
 				...(params.status !== undefined ? { status: params.status } : {}),
-				...(params.conversationData !== undefined ? { data: params.conversationData as IDataObject } : {}),
+				...(params.conversationData !== undefined
+					? { data: params.conversationData as IDataObject }
+					: {}),
 				message,
 				user,
 			},
@@ -44,5 +51,11 @@ export function createConversation(params: ReamazeParams): HttpCall {
 }
 
 export function listChannels(page: number): HttpCall {
-	return { method: 'GET', path: '/channels', qs: { page }, purpose: 'list the Re:amaze channels', creates: false };
+	return {
+		method: 'GET',
+		path: '/channels',
+		qs: { page },
+		purpose: 'list the Re:amaze channels',
+		creates: false,
+	};
 }

@@ -12,13 +12,17 @@ export function parseReamazeError(result: HttpResult): ProviderErrorDetails {
 	const lines: string[] = [];
 	const add = (value: unknown, field?: string) => {
 		if (typeof value === 'string' && value.trim()) {
-			lines.push(field && !value.toLowerCase().startsWith(field.toLowerCase()) ? `${field} ${value}` : value);
+			lines.push(
+				field && !value.toLowerCase().startsWith(field.toLowerCase()) ? `${field} ${value}` : value,
+			);
 		} else if (Array.isArray(value)) {
 			for (const entry of value) add(entry, field);
 		} else if (value && typeof value === 'object') {
 			const { message, error } = value as { message?: unknown; error?: unknown };
 			if (typeof message === 'string' || typeof error === 'string') add(message ?? error, field);
-			else for (const [key, nested] of Object.entries(value)) add(nested, field ? `${field}.${key}` : key);
+			else
+				for (const [key, nested] of Object.entries(value))
+					add(nested, field ? `${field}.${key}` : key);
 		}
 	};
 	add(body.error);
@@ -45,7 +49,9 @@ export interface ReamazeConversation {
 export function readConversation(body: unknown): ReamazeConversation | undefined {
 	if (!isRecord(body)) return undefined;
 	const conversation = body as ReamazeConversation;
-	return typeof conversation.slug === 'string' && conversation.slug !== '' ? conversation : undefined;
+	return typeof conversation.slug === 'string' && conversation.slug !== ''
+		? conversation
+		: undefined;
 }
 
 export interface ReamazeChannel {
@@ -56,12 +62,17 @@ export interface ReamazeChannel {
 
 /** `{ channels: [...], page_count }`; entries without a slug are skipped. */
 export function readChannelPage(body: unknown): { channels: ReamazeChannel[]; pageCount?: number } {
-	const { channels, page_count: pageCount } = (body ?? {}) as { channels?: unknown; page_count?: unknown };
+	const { channels, page_count: pageCount } = (body ?? {}) as {
+		channels?: unknown;
+		page_count?: unknown;
+	};
 	const list = Array.isArray(channels) ? channels : [];
 	return {
 		channels: list.filter(
 			(entry): entry is ReamazeChannel =>
-				typeof entry === 'object' && entry !== null && typeof (entry as { slug?: unknown }).slug === 'string',
+				typeof entry === 'object' &&
+				entry !== null &&
+				typeof (entry as { slug?: unknown }).slug === 'string',
 		),
 		pageCount: typeof pageCount === 'number' ? pageCount : undefined,
 	};

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 
-import { email, flag, identifier, keyValuePairs, optionalText, requiredText, textList, webUrl } from '../../shared/fields';
+import {
+	email,
+	flag,
+	identifier,
+	keyValuePairs,
+	optionalText,
+	requiredText,
+	textList,
+	webUrl,
+} from '../../shared/fields';
 
 /**
  * Conversation statuses by number, as two independent API clients document them (the official
@@ -27,8 +36,10 @@ export const REAMAZE_CHANNEL_SLUG = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const status = z
 	.union([z.number(), z.string(), z.null(), z.undefined()])
 	.transform((value, context) => {
-		if (value === null || value === undefined || (typeof value === 'string' && value.trim() === '')) return undefined;
-		const number = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+		if (value === null || value === undefined || (typeof value === 'string' && value.trim() === ''))
+			return undefined;
+		const number =
+			typeof value === 'number' ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
 		if (!REAMAZE_STATUSES.some((known) => known.value === number)) {
 			context.addIssue({ code: z.ZodIssueCode.custom, message: STATUS_RULE });
 			return z.NEVER;
@@ -37,7 +48,10 @@ const status = z
 	});
 
 /** A flag the user added (true or false is sent); absent or null is "not set". */
-const optionalFlag = z.preprocess((value) => (value === null ? undefined : value), flag().optional());
+const optionalFlag = z.preprocess(
+	(value) => (value === null ? undefined : value),
+	flag().optional(),
+);
 
 const additionalFields = z
 	.object({
@@ -48,7 +62,11 @@ const additionalFields = z
 		status,
 		suppressAutoresolve: optionalFlag,
 		suppressNotification: optionalFlag,
-		tags: textList().pipe(z.array(z.string({ invalid_type_error: 'must be text' }).max(255, 'must be at most 255 characters'))),
+		tags: textList().pipe(
+			z.array(
+				z.string({ invalid_type_error: 'must be text' }).max(255, 'must be at most 255 characters'),
+			),
+		),
 	})
 	.strict();
 

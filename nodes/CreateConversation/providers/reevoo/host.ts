@@ -10,5 +10,10 @@ export const REEVOO_DEFAULT_BASE_URL = 'https://api.reevoocloud.com';
 export const REEVOO_DOMAINS = ['reevoocloud.com'] as const;
 
 export function reevooTarget(credentials: ICredentialDataDecryptedObject): CredentialTarget {
-	return { baseUrl: resolveBaseUrl(credentials.baseUrl, REEVOO_DEFAULT_BASE_URL, { field: BASE_URL_OVERRIDE, domains: REEVOO_DOMAINS }) };
+	return {
+		baseUrl: resolveBaseUrl(credentials.baseUrl, REEVOO_DEFAULT_BASE_URL, {
+			field: BASE_URL_OVERRIDE,
+			domains: REEVOO_DOMAINS,
+		}),
+	};
 }

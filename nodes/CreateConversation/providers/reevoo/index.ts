@@ -9,7 +9,7 @@ import { reevooSchema, type ReevooParams } from './schema';
 export const reevooProvider: ProviderDefinition<ReevooParams> = {
 	id: 'reevoo',
 	displayName: 'Reevoo',
-	description: 'Ask a Reevoo retailer\'s owners a question about a product (queued, no ID returned)',
+	description: "Ask a Reevoo retailer's owners a question about a product (queued, no ID returned)",
 	credentialType: 'reevooConversationApi',
 	properties: reevooProperties,
 	schema: reevooSchema,

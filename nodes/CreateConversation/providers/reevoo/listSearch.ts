@@ -5,7 +5,10 @@ import { listOrganisations } from './request';
 import { organisationsFrom } from './response';
 
 /** The retailers this API key may use, for the Retailer list; filtered by trkref or name. */
-export async function reevooSearchRetailers(client: ProviderClient, filter?: string): Promise<INodeListSearchResult> {
+export async function reevooSearchRetailers(
+	client: ProviderClient,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	const { body } = await client.send(listOrganisations);
 	const wanted = filter?.trim().toLowerCase() ?? '';
 	const results = organisationsFrom(body)
@@ -17,7 +20,9 @@ export async function reevooSearchRetailers(client: ProviderClient, filter?: str
 		)
 		.sort((a, b) => (a.name ?? a.trkref).localeCompare(b.name ?? b.trkref))
 		.map((organisation) => ({
-			name: organisation.name ? `${organisation.name} (${organisation.trkref})` : organisation.trkref,
+			name: organisation.name
+				? `${organisation.name} (${organisation.trkref})`
+				: organisation.trkref,
 			value: organisation.trkref,
 		}));
 	return { results };

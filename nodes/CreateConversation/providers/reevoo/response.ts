@@ -8,12 +8,15 @@ function describeEntry(entry: unknown): string[] {
 	if (typeof entry === 'number' || typeof entry === 'boolean') return [String(entry)];
 	if (!entry || typeof entry !== 'object') return [];
 	const record = entry as Record<string, unknown>;
-	const field = text(record.field) ?? text(record.attribute) ?? text(record.name) ?? text(record.param);
+	const field =
+		text(record.field) ?? text(record.attribute) ?? text(record.name) ?? text(record.param);
 	const message = text(record.message) ?? text(record.detail) ?? text(record.error);
 	if (field || message) return [[field, message].filter(Boolean).join(': ')];
 	// `{ "manufacturer": ["can't be blank"] }` (Rails style)
 	return Object.entries(record).map(([key, value]) => {
-		const messages = Array.isArray(value) ? value.filter((item) => typeof item === 'string') : [value];
+		const messages = Array.isArray(value)
+			? value.filter((item) => typeof item === 'string')
+			: [value];
 		const joined = messages.filter((item) => typeof item === 'string' && item.trim()).join(', ');
 		return joined ? `${key}: ${joined}` : key;
 	});
@@ -41,7 +44,12 @@ function bodyMessage(body: unknown): string | undefined {
 	}
 	if (!body || typeof body !== 'object') return undefined;
 	const record = body as Record<string, unknown>;
-	return text(record.message) ?? text(record.error) ?? text(record.error_description) ?? text(record.detail);
+	return (
+		text(record.message) ??
+		text(record.error) ??
+		text(record.error_description) ??
+		text(record.detail)
+	);
 }
 
 /**
@@ -69,10 +77,14 @@ export type NotFoundSubject = 'retailer' | 'product' | 'unknown';
 
 /** Which of the two things a 404 is about, going by the provider's message when it says. */
 export function notFoundSubject(body: unknown): NotFoundSubject {
-	const words = [bodyMessage(body), ...reevooErrorEntries(body)].filter(Boolean).join(' ').toLowerCase();
+	const words = [bodyMessage(body), ...reevooErrorEntries(body)]
+		.filter(Boolean)
+		.join(' ')
+		.toLowerCase();
 	if (!words) return 'unknown';
 	if (/\bsku\b|product|reviewable|vehicle|manufacturer|\bmodel\b/.test(words)) return 'product';
-	if (/trkref|organi[sz]ation|retailer|authori[sz]|access|permission|forbidden/.test(words)) return 'retailer';
+	if (/trkref|organi[sz]ation|retailer|authori[sz]|access|permission|forbidden/.test(words))
+		return 'retailer';
 	return 'unknown';
 }
 
@@ -83,7 +95,10 @@ function productLabel(params: ReevooParams): string {
 }
 
 /** Headline and hint for a 404 that name the trkref or the product, as far as Reevoo tells. */
-export function describeNotFound(result: HttpResult, params: ReevooParams): { message: string; description: string } {
+export function describeNotFound(
+	result: HttpResult,
+	params: ReevooParams,
+): { message: string; description: string } {
 	const providerMessage = bodyMessage(result.body);
 	const subject = notFoundSubject(result.body);
 	const product = productLabel(params);
@@ -98,7 +113,8 @@ export function describeNotFound(result: HttpResult, params: ReevooParams): { me
 				: 'Check the manufacturer and model, and narrow it down with Vehicle Attributes if several match.';
 	} else if (subject === 'retailer') {
 		message = `Reevoo: retailer (trkref) ${trkref} was not found, or this API key may not access it`;
-		hint = 'Pick the retailer from the list (it shows the retailers this API key may use), or ask Reevoo to grant access.';
+		hint =
+			'Pick the retailer from the list (it shows the retailers this API key may use), or ask Reevoo to grant access.';
 	} else {
 		message = `Reevoo: retailer (trkref) ${trkref} or ${product} was not found, or this API key may not access the retailer`;
 		hint =
@@ -120,10 +136,18 @@ export interface ReevooOrganisation {
 
 /** `{ summary, organisations: [{ trkref, name, locale, .. }] }`; a bare list is accepted too. */
 export function organisationsFrom(body: unknown): ReevooOrganisation[] {
-	const list = Array.isArray(body) ? body : (body as { organisations?: unknown } | undefined)?.organisations;
+	const list = Array.isArray(body)
+		? body
+		: (body as { organisations?: unknown } | undefined)?.organisations;
 	if (!Array.isArray(list)) return [];
 	return list
-		.filter((entry): entry is Record<string, unknown> => typeof entry === 'object' && entry !== null)
-		.map((entry) => ({ trkref: text(entry.trkref) ?? '', name: text(entry.name), locale: text(entry.locale) }))
+		.filter(
+			(entry): entry is Record<string, unknown> => typeof entry === 'object' && entry !== null,
+		)
+		.map((entry) => ({
+			trkref: text(entry.trkref) ?? '',
+			name: text(entry.name),
+			locale: text(entry.locale),
+		}))
 		.filter((entry) => entry.trkref !== '');
 }

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 
-import { email, flag, identifier, numberFrom, optionalText, requiredText } from '../../shared/fields';
+import {
+	email,
+	flag,
+	identifier,
+	numberFrom,
+	optionalText,
+	requiredText,
+} from '../../shared/fields';
 
 /**
  * A trkref goes into the URL path, so anything that could change the path is refused outright
@@ -9,12 +16,17 @@ import { email, flag, identifier, numberFrom, optionalText, requiredText } from 
 export const REEVOO_TRKREF_RULE = 'must be a retailer trkref like D10, without / ? # % \\ or ..';
 
 // A lone "." is a dot segment too: URL parsing drops it and the path loses a level.
-const trkref = identifier(/^[^/?#%\\\p{Cc}]{1,100}$/u, REEVOO_TRKREF_RULE).refine((value) => value !== '.' && !value.includes('..'), {
-	message: REEVOO_TRKREF_RULE,
-});
+const trkref = identifier(/^[^/?#%\\\p{Cc}]{1,100}$/u, REEVOO_TRKREF_RULE).refine(
+	(value) => value !== '.' && !value.includes('..'),
+	{
+		message: REEVOO_TRKREF_RULE,
+	},
+);
 
-const month = () => numberFrom(z.number().int('must be a whole month number from 1 to 12').min(1).max(12)).optional();
-const year = () => numberFrom(z.number().int('must be a whole year like 2024').min(1886).max(2200)).optional();
+const month = () =>
+	numberFrom(z.number().int('must be a whole month number from 1 to 12').min(1).max(12)).optional();
+const year = () =>
+	numberFrom(z.number().int('must be a whole year like 2024').min(1886).max(2200)).optional();
 
 const vehicleAttributes = z
 	.object({
@@ -22,7 +34,9 @@ const vehicleAttributes = z
 		body_type: optionalText(255),
 		doors: numberFrom(z.number().int('must be a whole number of doors').min(0).max(10)).optional(),
 		engine_size: optionalText(255),
-		engine_size_in_liters: numberFrom(z.number().positive('must be a size in litres above 0').max(30)).optional(),
+		engine_size_in_liters: numberFrom(
+			z.number().positive('must be a size in litres above 0').max(30),
+		).optional(),
 		fuel_type: optionalText(255),
 		model_display: optionalText(255),
 		model_variant: optionalText(255),
@@ -46,7 +60,8 @@ const shared = {
 	reevooFirstName: optionalText(255),
 };
 
-const oneLine = (what: string) => identifier(/^[^\r\n]{1,255}$/, `must be one line of at most 255 characters (${what})`);
+const oneLine = (what: string) =>
+	identifier(/^[^\r\n]{1,255}$/, `must be one line of at most 255 characters (${what})`);
 
 export const reevooSchema = z
 	.discriminatedUnion('reevooProductMode', [
@@ -84,7 +99,12 @@ export const reevooSchema = z
 
 export type ReevooProduct =
 	| { mode: 'sku'; sku: string }
-	| { mode: 'automotive'; manufacturer: string; model: string; attributes: ReevooVehicleAttributes };
+	| {
+			mode: 'automotive';
+			manufacturer: string;
+			model: string;
+			attributes: ReevooVehicleAttributes;
+	  };
 
 export interface ReevooParams {
 	trkref: string;

@@ -30,7 +30,7 @@ export const zapProperties: INodeProperties[] = [
 				name: 'guestId',
 				type: 'string',
 				default: '',
-				description: 'Sent as the guest-ID header, as ZAP\'s other guest endpoints expect',
+				description: "Sent as the guest-ID header, as ZAP's other guest endpoints expect",
 			},
 		],
 	},

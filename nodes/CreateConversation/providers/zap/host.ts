@@ -1,6 +1,10 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { BASE_URL_OVERRIDE, CredentialConfigurationError, resolveBaseUrl } from '../../shared/hosts';
+import {
+	BASE_URL_OVERRIDE,
+	CredentialConfigurationError,
+	resolveBaseUrl,
+} from '../../shared/hosts';
 import type { CredentialTarget } from '../../shared/provider';
 
 /** ZAP's own API hosts; every path is under /v1. */
@@ -30,7 +34,11 @@ export function zapTarget(credentials: ICredentialDataDecryptedObject): Credenti
 	}
 	const host = ZAP_ENVIRONMENT_HOSTS[environment];
 	if (!host) {
-		throw new CredentialConfigurationError(`Unknown ZAP environment "${environment}": choose Production, Test or Custom Deployment.`);
+		throw new CredentialConfigurationError(
+			`Unknown ZAP environment "${environment}": choose Production, Test or Custom Deployment.`,
+		);
 	}
-	return { baseUrl: resolveBaseUrl(override, host, { field: BASE_URL_OVERRIDE, domains: ZAP_DOMAINS }) };
+	return {
+		baseUrl: resolveBaseUrl(override, host, { field: BASE_URL_OVERRIDE, domains: ZAP_DOMAINS }),
+	};
 }

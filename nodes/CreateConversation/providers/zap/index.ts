@@ -33,7 +33,8 @@ export const zapProvider: ProviderDefinition<ZapParams> = {
 	// ZAP publishes no rate limit; a few in flight, and 429s are learned from Retry-After.
 	rateLimit: { defaultConcurrency: 3 },
 	errorHints: {
-		credential: 'the access token may be wrong or expired (about a day), or the email/username and password wrong',
+		credential:
+			'the access token may be wrong or expired (about a day), or the email/username and password wrong',
 		host: 'Environment or Base URL Override',
 	},
 	credentialTarget: zapTarget,

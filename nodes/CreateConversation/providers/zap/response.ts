@@ -8,7 +8,12 @@ function messageOf(value: unknown): string[] {
 	if (value && typeof value === 'object') {
 		const entry = value as Record<string, unknown>;
 		const found = text(entry.message) ?? text(entry.msg) ?? text(entry.error) ?? text(entry.detail);
-		if (found) return [entry.field || entry.path ? `${found} (field: ${String(entry.field ?? entry.path)})` : found];
+		if (found)
+			return [
+				entry.field || entry.path
+					? `${found} (field: ${String(entry.field ?? entry.path)})`
+					: found,
+			];
 	}
 	return [];
 }
@@ -29,13 +34,17 @@ export function parseZapError(result: HttpResult): ProviderErrorDetails {
 		...messageOf((record.data as Record<string, unknown> | undefined)?.message),
 	];
 	const unique = [...new Set(messages)];
-	const code = text(record.code) ?? text((record.error as Record<string, unknown> | undefined)?.code);
+	const code =
+		text(record.code) ?? text((record.error as Record<string, unknown> | undefined)?.code);
 	const requestId = text(record.requestId) ?? text(record.request_id);
 	return {
 		message: unique[0]?.slice(0, 300),
 		code,
 		requestId,
-		details: unique.length > 1 ? unique.slice(1, 6).map((message) => `Also: ${message.slice(0, 300)}`) : undefined,
+		details:
+			unique.length > 1
+				? unique.slice(1, 6).map((message) => `Also: ${message.slice(0, 300)}`)
+				: undefined,
 	};
 }
 

@@ -14,7 +14,8 @@ const options = z
 		guestId: optionalText()
 			.transform((value) => value?.trim())
 			.refine((value) => value === undefined || ZAP_GUEST_ID.test(value), {
-				message: 'must be one line of at most 256 visible characters, without spaces or control characters',
+				message:
+					'must be one line of at most 256 visible characters, without spaces or control characters',
 			}),
 	})
 	.strict();
