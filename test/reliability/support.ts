@@ -153,18 +153,16 @@ export function captureLogs(): { logs: CapturedLog[]; text(): string; restore():
 	Container.set(Logger, recorder);
 	LoggerProxy.init(recorder as never);
 	const methods = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
-	const spies = methods.map((method) =>
-		jest
-			.spyOn(console, method)
-			.mockImplementation(
-				(...args: unknown[]) =>
-					void logs.push({
-						level: `console.${method}`,
-						message: args.map(String).join(' '),
-						metadata: args,
-					}),
-			),
-	);
+	const spies = methods.map((method) => {
+		const record = (...args: unknown[]) => {
+			logs.push({
+				level: `console.${method}`,
+				message: args.map(String).join(' '),
+				metadata: args,
+			});
+		};
+		return jest.spyOn(console, method).mockImplementation(record);
+	});
 	return {
 		logs,
 		text: () => deepText(logs),
