@@ -157,6 +157,7 @@ describe('a new provider is its folder, its credential, its sandbox parts and on
 		id: 'acmedesk',
 		displayName: 'AcmeDesk',
 		description: 'Open an AcmeDesk ticket',
+		toolDescription: 'Opens an AcmeDesk ticket. Not idempotent.',
 		credentialType: 'acmedeskConversationApi',
 		properties: [
 			{
@@ -219,6 +220,13 @@ describe('a new provider is its folder, its credential, its sandbox parts and on
 		expect(providerSubtitle(registry)).toContain('"acmedesk":"AcmeDesk"');
 		expect(nodeDescription(registry)).toContain('AcmeDesk');
 		expect(codexFor(registry, 'n8n-nodes-x', 'https://example.com/x').alias).toContain('AcmeDesk');
+		// what an AI agent reads when the node is its tool
+		const toolDescription = properties.find(
+			(property) =>
+				property.name === 'toolDescription' &&
+				property.displayOptions?.show?.provider?.includes('acmedesk'),
+		);
+		expect(toolDescription?.default).toBe(fakeDefinition.toolDescription);
 	});
 
 	test('the sandbox serves its emulator, and its sandbox credential is imported with the others', async () => {

@@ -89,6 +89,49 @@ test('the node is usable as an AI tool and says it is not idempotent', () => {
 	expect(description.description).toMatch(/not idempotent/i);
 });
 
+test("as an AI tool, the agent reads the chosen provider's own description; the regular panel has no such field", () => {
+	// n8n names the tool variant of a node `<name>Tool`; `@tool` conditions look at that name.
+	const asTool = { ...description, name: `${description.name}Tool` };
+	const node = {
+		id: 'n',
+		name: 'Create Conversation',
+		type: `x.${asTool.name}`,
+		typeVersion: 1,
+		position: [0, 0] as [number, number],
+		parameters: {},
+	};
+	for (const provider of providers) {
+		expect(provider.toolDescription).toMatch(/not idempotent/i);
+		expect(provider.toolDescription).toContain(provider.displayName);
+		for (const other of providers.filter((candidate) => candidate !== provider)) {
+			expect(provider.toolDescription).not.toContain(other.displayName);
+		}
+		const values = { provider: provider.id };
+		const inTool = NodeHelpers.getNodeParameters(
+			asTool.properties,
+			values,
+			true,
+			false,
+			node,
+			asTool,
+		)!;
+		expect(inTool.toolDescription).toBe(provider.toolDescription);
+		const parameters = { ...node, parameters: inTool };
+		expect(
+			NodeHelpers.getToolDescriptionForNode(parameters, { description: asTool } as never),
+		).toBe(provider.toolDescription);
+		const inPanel = NodeHelpers.getNodeParameters(
+			description.properties,
+			values,
+			true,
+			false,
+			node,
+			description,
+		)!;
+		expect(inPanel).not.toHaveProperty('toolDescription');
+	}
+});
+
 /** Every field of the node, collections and fixed collections included. */
 function allFields(properties: INodeProperties[]): INodeProperties[] {
 	return properties.flatMap((property) => {

@@ -1,6 +1,6 @@
 import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 
-import { PROVIDER_PARAMETER } from './shared/parameters';
+import { PROVIDER_PARAMETER, TOOL_DESCRIPTION_PARAMETER } from './shared/parameters';
 import type { ProviderDefinition } from './shared/provider';
 import { requestOptionsProperty } from './shared/requestOptions';
 
@@ -59,11 +59,31 @@ export function providerProperties(providers: readonly ProviderDefinition[]): IN
 	};
 	return [
 		providerSelector,
+		...providers.map(toolDescriptionProperty),
 		...providers.flatMap((provider) =>
 			provider.properties.map((property) => forProvider(property, provider.id)),
 		),
 		requestOptionsProperty,
 	];
+}
+
+/**
+ * The Description field of the node used as an AI tool, per provider: n8n adds a generic one
+ * (the node's description, which lists every provider) unless the node has its own, and the
+ * `@tool` condition keeps it out of the node's regular panel.
+ */
+function toolDescriptionProperty({ id, toolDescription }: ProviderDefinition): INodeProperties {
+	return {
+		displayName: 'Description',
+		name: TOOL_DESCRIPTION_PARAMETER,
+		type: 'string',
+		typeOptions: { rows: 3 },
+		required: true,
+		default: toolDescription,
+		description:
+			'What the AI agent reads about this tool to decide when and how to call it. Keep that it is not idempotent.',
+		displayOptions: { show: { [PROVIDER_PARAMETER]: [id], '@tool': [true] } },
+	};
 }
 
 /** "in <provider name>": the chosen provider's name under the node, not its internal id. */

@@ -495,7 +495,10 @@ describe('examples/', () => {
 describe('a burst of webhook executions, one n8n process (regular mode)', () => {
 	const COUNT = 200;
 	const LIMIT = 30;
-	const WINDOW_MS = 5000;
+	// 10 s, as the provider's real window. n8n needs seconds to take in 200 webhooks on a busy 2-core
+	// machine (SQLite; the first create came 3.7 s after the burst in one CI-like run): in a 5 s
+	// window that delay alone could cost a window, which is n8n's time, not the node's pacing.
+	const WINDOW_MS = 10_000;
 
 	test(
 		`${COUNT} webhook executions at once under ${LIMIT} creates per window: every one succeeds, each conversation exists once, 429s <= 5%, wall time <= 1.15x the floor`,
@@ -532,6 +535,6 @@ describe('a burst of webhook executions, one n8n process (regular mode)', () => 
 			expect(burst.status429).toBeLessThanOrEqual(COUNT * 0.05);
 			expect(burst.wallMs).toBeLessThanOrEqual(burst.floorMs * 1.15);
 		},
-		3 * MINUTE,
+		4 * MINUTE,
 	);
 });

@@ -135,6 +135,12 @@ export interface ProviderDefinition<Params = unknown> {
 	displayName: string;
 	/** One line shown under the provider option. */
 	description: string;
+	/**
+	 * What an AI agent reads about the node used as a tool with this provider (the default of the
+	 * tool's Description field): what one call creates, the fields it needs, and that calling it
+	 * again creates another. Agents cannot change the provider, so it names only this one.
+	 */
+	toolDescription: string;
 	/** More words the node panel's search finds the node by (the display name always works). */
 	searchAliases?: string[];
 	/** The credential type this provider authenticates with (one per provider). */

@@ -11,6 +11,8 @@ export const reamazeProvider: ProviderDefinition<ReamazeParams> = {
 	displayName: 'Re:amaze',
 	description:
 		'Open a Re:amaze conversation in a channel, from a customer found or created by email',
+	toolDescription:
+		"Opens a new Re:amaze conversation from a customer in a channel and returns its slug as conversationId. Needs the customer's name and email, a subject and the message. Not idempotent: every call opens another conversation, so call it once per request.",
 	searchAliases: ['Reamaze'],
 	credentialType: 'reamazeConversationApi',
 	properties: reamazeProperties,

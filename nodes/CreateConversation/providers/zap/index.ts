@@ -26,6 +26,8 @@ export const zapProvider: ProviderDefinition<ZapParams> = {
 	id: 'zap',
 	displayName: 'ZAP',
 	description: 'Open a ZAP (Zap Africa) support conversation for a user or guest',
+	toolDescription:
+		"Opens a new ZAP (Zap Africa) support conversation and returns its conversationId. It is for the credential's own account unless a user ID is given. Not idempotent: every call opens another conversation, so call it once per request.",
 	searchAliases: ['Zap Africa'],
 	credentialType: 'zapConversationApi',
 	properties: zapProperties,
