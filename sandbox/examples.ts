@@ -1,12 +1,19 @@
 /**
  * The example workflows of `examples/`, generated from each provider's fixtures
  * (`fixtures.example`): a form per provider, and for the first provider that has a form
- * submission a webhook example and an AI agent example. `npm run sync` writes them; a test checks
+ * submission and a tool example a webhook example, an AI agent example and an MCP example. `npm run sync` writes them; a test checks
  * that the files in the repository are what this generates.
  */
 import { createHash } from 'node:crypto';
 
-import { NODE_TYPE, credentialRef, sandboxProviders, type SandboxProvider } from './index';
+import {
+	AGENT_CREDENTIALS,
+	NODE_TYPE,
+	credentialRef,
+	sandboxProviders,
+	type SandboxProvider,
+} from './index';
+import { MODEL_ID } from './model';
 
 export interface ExampleFile {
 	file: string;
@@ -136,9 +143,54 @@ export function webhookBody(provider: SandboxProvider): Record<string, string> {
 	);
 }
 
-function agentExample(provider: SandboxProvider): ExampleFile | undefined {
-	const tool = provider.fixtures.example.tool;
-	if (!tool) return undefined;
+/** A sticky note on the canvas, for what a user must know before running an example. */
+function note(id: string, content: string, position: [number, number], height = 200) {
+	return {
+		id: stableUuid(`${id}:note`),
+		name: 'Read me',
+		type: 'n8n-nodes-base.stickyNote',
+		typeVersion: 1,
+		position,
+		parameters: { content, height, width: 420 },
+	};
+}
+
+/** The node as a tool: its fields filled by the AI with `$fromAI(...)`. */
+function toolNode(provider: SandboxProvider, id: string, position: [number, number]) {
+	return {
+		...conversationNode(
+			provider,
+			id,
+			provider.fixtures.example.tool!.parameters,
+			`${NODE_TYPE}Tool`,
+		),
+		position,
+	};
+}
+
+/** The OpenAI Chat Model node on the sandbox's scripted stand-in for OpenAI. */
+function modelNode(id: string) {
+	return {
+		id: stableUuid(`${id}:model`),
+		name: 'OpenAI Chat Model',
+		type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
+		typeVersion: 1.3,
+		position: [180, 220],
+		parameters: { model: { __rl: true, mode: 'list', value: MODEL_ID }, options: {} },
+		credentials: {
+			[AGENT_CREDENTIALS.model.type]: {
+				id: AGENT_CREDENTIALS.model.id,
+				name: AGENT_CREDENTIALS.model.name,
+			},
+		},
+	};
+}
+
+export const AGENT_NODE = 'AI Agent';
+
+/** Chat → AI Agent (OpenAI Chat Model) → Create Conversation as its tool. */
+function agentExample(provider: SandboxProvider): ExampleFile {
+	const tool = provider.fixtures.example.tool!;
 	const id = 'ccExampleAiAgent';
 	const nodes = [
 		{
@@ -152,29 +204,20 @@ function agentExample(provider: SandboxProvider): ExampleFile | undefined {
 		},
 		{
 			id: stableUuid(`${id}:agent`),
-			name: 'AI Agent',
+			name: AGENT_NODE,
 			type: '@n8n/n8n-nodes-langchain.agent',
 			typeVersion: 3.1,
 			position: [260, 0],
 			parameters: { options: { systemMessage: tool.systemMessage } },
 		},
-		{
-			id: stableUuid(`${id}:model`),
-			name: 'OpenAI Chat Model',
-			type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
-			typeVersion: 1.3,
-			position: [180, 220],
-			parameters: { model: { __rl: true, mode: 'list', value: 'gpt-5-mini' }, options: {} },
-		},
-		{
-			...conversationNode(
-				provider,
-				id,
-				{ toolDescription: tool.description, ...tool.parameters },
-				`${NODE_TYPE}Tool`,
-			),
-			position: [420, 220],
-		},
+		modelNode(id),
+		toolNode(provider, id, [420, 220]),
+		note(
+			id,
+			`## An AI agent opens ${provider.definition.displayName} conversations\n\nOpen the chat and ask for a human, e.g. *${tool.prompt.text}*\n\n**OpenAI Chat Model** uses the credential "${AGENT_CREDENTIALS.model.name}": a scripted stand-in that \`npm run dev\` serves, not a real model. In your own n8n, choose your OpenAI credential and a model instead.`,
+			[-480, -40],
+			260,
+		),
 	];
 	return {
 		file: 'ai-agent-tool.json',
@@ -183,10 +226,56 @@ function agentExample(provider: SandboxProvider): ExampleFile | undefined {
 			`Example: an AI agent opens ${provider.definition.displayName} conversations`,
 			nodes,
 			{
-				...connect('When chat message received', 'AI Agent'),
-				...connect('OpenAI Chat Model', 'AI Agent', 'ai_languageModel'),
-				...connect('Create Conversation', 'AI Agent', 'ai_tool'),
+				...connect('When chat message received', AGENT_NODE),
+				...connect('OpenAI Chat Model', AGENT_NODE, 'ai_languageModel'),
+				...connect('Create Conversation', AGENT_NODE, 'ai_tool'),
 			},
+		),
+	};
+}
+
+/**
+ * The MCP example's path: clients connect to `<n8n>/mcp/<path>`. n8n keeps MCP and webhook paths
+ * in one table (the `/mcp/` prefix aside), so it must differ from the webhook example's path or
+ * the second one activated is refused as a conflict.
+ */
+export const MCP_PATH = 'create-conversation-mcp';
+
+/** MCP Server Trigger (bearer token) → Create Conversation as the tool it offers. */
+function mcpExample(provider: SandboxProvider): ExampleFile {
+	const id = 'ccExampleMcpSrvr';
+	const trigger = 'MCP Server Trigger';
+	const nodes = [
+		{
+			id: stableUuid(`${id}:trigger`),
+			name: trigger,
+			type: '@n8n/n8n-nodes-langchain.mcpTrigger',
+			typeVersion: 2.1,
+			position: [0, 0],
+			webhookId: stableUuid(`${id}:mcp-webhook`),
+			parameters: { authentication: 'bearerAuth', path: MCP_PATH },
+			credentials: {
+				[AGENT_CREDENTIALS.mcp.type]: {
+					id: AGENT_CREDENTIALS.mcp.id,
+					name: AGENT_CREDENTIALS.mcp.name,
+				},
+			},
+		},
+		toolNode(provider, id, [0, 220]),
+		note(
+			id,
+			`## MCP clients open ${provider.definition.displayName} conversations\n\nPublish this workflow, then connect an MCP client to \`<your n8n URL>/mcp/${MCP_PATH}\` (Streamable HTTP or SSE) with the header \`Authorization: Bearer <token>\`. The token is the credential "${AGENT_CREDENTIALS.mcp.name}": in your own n8n, make a Bearer Auth credential with a long random token of your own.`,
+			[-480, -40],
+			260,
+		),
+	];
+	return {
+		file: 'mcp-server.json',
+		workflow: workflow(
+			id,
+			`Example: MCP clients open ${provider.definition.displayName} conversations`,
+			nodes,
+			connect('Create Conversation', trigger, 'ai_tool'),
 		),
 	};
 }
@@ -204,9 +293,12 @@ export function demoProvider(providers: SandboxProvider[] = sandboxProviders()):
 /** Every example file, by name. */
 export function exampleFiles(providers: SandboxProvider[] = sandboxProviders()): ExampleFile[] {
 	const demo = demoProvider(providers);
-	return [...providers.map(formExample), webhookExample(demo), agentExample(demo)!].sort((a, b) =>
-		a.file.localeCompare(b.file),
-	);
+	return [
+		...providers.map(formExample),
+		webhookExample(demo),
+		agentExample(demo),
+		mcpExample(demo),
+	].sort((a, b) => a.file.localeCompare(b.file));
 }
 
 /** An example file as it is written: two-space JSON and a final newline. */

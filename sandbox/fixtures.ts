@@ -32,10 +32,16 @@ export interface FormExample {
 	 */
 	submission?: { values: string[]; marker: string };
 	/**
-	 * The node as an AI agent's tool (`examples/ai-agent-tool.json` for the demo provider): its
-	 * parameters filled with `$fromAI(...)`, the tool description and the agent's system message.
+	 * The node as an AI tool (`examples/ai-agent-tool.json` and `examples/mcp-server.json` for
+	 * the demo provider): its parameters filled with `$fromAI(...)`, and the agent's system
+	 * message. The tool's description is the provider's own (`toolDescription`).
 	 */
-	tool?: { parameters: Record<string, unknown>; description: string; systemMessage: string };
+	tool?: {
+		parameters: Record<string, unknown>;
+		systemMessage: string;
+		/** What a user might say to the agent, with the email it contains (`npm run dev` prints it). */
+		prompt: { text: string; email: string };
+	};
 }
 
 /** What the end-to-end suite runs for the provider inside a real n8n. */

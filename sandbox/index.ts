@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { providers as registered } from '../nodes/CreateConversation/providers/registry';
 import type { ProviderDefinition } from '../nodes/CreateConversation/shared/provider';
 import type { ProviderFixtures, QuotaFixtures } from './fixtures';
+import { MODEL_API_KEY, MODEL_PATH, ScriptedModel } from './model';
 import { Emulator, type EmulatorOptions } from './server';
 
 export { Emulator } from './server';
@@ -41,18 +42,24 @@ export function sandboxProviders(
 	}));
 }
 
-/** An emulator serving every provider, each under `/<provider id>`. */
+/**
+ * An emulator serving every provider, each under `/<provider id>`, and the scripted stand-in
+ * for OpenAI under `/model/v1` (`emulator.provider<ScriptedModel>('model')`).
+ */
 export function createEmulator(
 	options: EmulatorOptions = {},
 	providers: SandboxProvider[] = sandboxProviders(),
 ): Emulator {
 	return new Emulator(
-		providers.map(({ id, fixtures }) => {
-			const emulator = fixtures.createEmulator();
-			if (emulator.name !== id)
-				throw new Error(`the emulator of ${id} calls itself ${emulator.name}`);
-			return emulator;
-		}),
+		[
+			...providers.map(({ id, fixtures }) => {
+				const emulator = fixtures.createEmulator();
+				if (emulator.name !== id)
+					throw new Error(`the emulator of ${id} calls itself ${emulator.name}`);
+				return emulator;
+			}),
+			new ScriptedModel(),
+		],
 		options,
 	);
 }
@@ -64,14 +71,38 @@ export const PACKAGE_NAME = (
 /** The node type as n8n names it after a Community Nodes install. */
 export const NODE_TYPE = `${PACKAGE_NAME}.createConversation`;
 
+/** The bearer token MCP clients send to the MCP example's trigger in the sandbox. */
+export const MCP_TOKEN = 'sandbox-mcp-client-token';
+
+/**
+ * The credentials the AI examples use besides a provider's: n8n's OpenAI credential pointing at
+ * the scripted model, and the bearer token the MCP Server Trigger asks its clients for.
+ */
+export const AGENT_CREDENTIALS = {
+	model: {
+		id: 'ccSandboxModel01',
+		name: 'Scripted model (sandbox stand-in for OpenAI)',
+		type: 'openAiApi',
+	},
+	mcp: {
+		id: 'ccSandboxMcpAuth',
+		name: 'MCP clients (sandbox bearer token)',
+		type: 'httpBearerAuth',
+	},
+} as const;
+
 /** The sandbox credentials in `n8n import:credentials` form. */
 export function sandboxCredentials(url: string, providers: SandboxProvider[] = sandboxProviders()) {
-	return providers.map(({ definition, fixtures }) => ({
-		id: fixtures.credentialId,
-		name: fixtures.credentialName,
-		type: definition.credentialType,
-		data: fixtures.credential(url),
-	}));
+	return [
+		...providers.map(({ definition, fixtures }) => ({
+			id: fixtures.credentialId,
+			name: fixtures.credentialName,
+			type: definition.credentialType,
+			data: fixtures.credential(url) as Record<string, unknown>,
+		})),
+		{ ...AGENT_CREDENTIALS.model, data: { apiKey: MODEL_API_KEY, url: `${url}${MODEL_PATH}` } },
+		{ ...AGENT_CREDENTIALS.mcp, data: { token: MCP_TOKEN } },
+	];
 }
 
 /** A node's `credentials` entry for the sandbox credential of a provider. */

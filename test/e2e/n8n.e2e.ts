@@ -13,10 +13,14 @@ import { isDeepStrictEqual } from 'node:util';
 
 import { NodeHelpers, type INodeCredentialDescription } from 'n8n-workflow';
 
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+
 import * as driver from '../../scripts/n8n/n8n-driver.cjs';
 import * as ensure from '../../scripts/n8n/ensure-n8n.cjs';
 import {
 	createEmulator,
+	MCP_TOKEN,
 	NODE_TYPE,
 	credentialRef,
 	sandboxCredentials,
@@ -24,7 +28,21 @@ import {
 	type Emulator,
 	type SandboxProvider,
 } from '../../sandbox';
-import { demoProvider, formPath, WEBHOOK_PATH, webhookBody } from '../../sandbox/examples';
+import {
+	demoProvider,
+	formPath,
+	MCP_PATH,
+	WEBHOOK_PATH,
+	webhookBody,
+} from '../../sandbox/examples';
+import type { OfferedTool, ScriptedModel } from '../../sandbox/model';
+import {
+	agentWebhookWorkflow,
+	fromAiFields,
+	scriptedPrompt,
+	toolArguments,
+	type ModelApi,
+} from './agents';
 import { burstWorkflow, fireBurst, warmUp } from './burst';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -59,6 +77,14 @@ async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
 const WORKFLOW_ID = 'e2eAllProviders';
 const BURST_WORKFLOW_ID = 'e2eBurstRegular1';
 const BURST_PATH = 'burst-regular';
+const AGENT_WORKFLOW_IDS: Record<ModelApi, string> = {
+	responses: 'e2eAgentResponse',
+	'chat.completions': 'e2eAgentChatCmpl',
+};
+const AGENT_PATHS: Record<ModelApi, string> = {
+	responses: 'agent-responses',
+	'chat.completions': 'agent-chat-completions',
+};
 
 async function poll<T>(probe: () => T | undefined, timeoutMs = 15_000): Promise<T | undefined> {
 	const deadline = Date.now() + timeoutMs;
@@ -207,6 +233,12 @@ beforeAll(async () => {
 		importWorkflows([
 			allProvidersWorkflow(),
 			burstWorkflow(BURST_WORKFLOW_ID, BURST_PATH, emulator),
+			agentWebhookWorkflow(AGENT_WORKFLOW_IDS.responses, AGENT_PATHS.responses, 'responses'),
+			agentWebhookWorkflow(
+				AGENT_WORKFLOW_IDS['chat.completions'],
+				AGENT_PATHS['chat.completions'],
+				'chat.completions',
+			),
 		]),
 	);
 	// The examples exactly as they are in the repository, with the command the README prints.
@@ -358,6 +390,28 @@ describe.each(PROVIDERS.map((provider) => [provider.id, provider] as [string, Sa
 	},
 );
 
+/** Publishes a workflow in the running n8n, as the editor's Activate toggle does. */
+async function activateWorkflow(id: string): Promise<void> {
+	const current = await client!.rest('GET', `/workflows/${id}`);
+	const result = await client!.rest('POST', `/workflows/${id}/activate`, {
+		versionId: current.data.versionId,
+	});
+	expect({ status: result.status, text: result.ok ? '' : result.text }).toEqual({
+		status: 200,
+		text: '',
+	});
+}
+
+/** Activation registers webhooks shortly after the REST call answers. */
+async function untilRegistered(send: () => Promise<Response>): Promise<Response> {
+	const deadline = Date.now() + 15_000;
+	for (;;) {
+		const res = await send();
+		if (res.status !== 404 || Date.now() > deadline) return res;
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
+
 describe('examples/', () => {
 	const files = exampleFiles();
 
@@ -369,12 +423,13 @@ describe('examples/', () => {
 		expect(new Set(ids).size).toBe(files.length);
 	});
 
-	test('there is a form example per provider, a webhook example and an AI agent example', () => {
+	test('there is a form example per provider, a webhook example, an AI agent example and an MCP example', () => {
 		expect(files).toEqual(
 			expect.arrayContaining([
 				...PROVIDERS.map(({ id }) => `form-to-${id}.json`),
 				'webhook-to-conversation.json',
 				'ai-agent-tool.json',
+				'mcp-server.json',
 			]),
 		);
 	});
@@ -413,27 +468,7 @@ describe('examples/', () => {
 		},
 	);
 
-	async function activate(file: string): Promise<void> {
-		const id = exampleIds.get(file)!;
-		const current = await client!.rest('GET', `/workflows/${id}`);
-		const result = await client!.rest('POST', `/workflows/${id}/activate`, {
-			versionId: current.data.versionId,
-		});
-		expect({ status: result.status, text: result.ok ? '' : result.text }).toEqual({
-			status: 200,
-			text: '',
-		});
-	}
-
-	/** Activation registers webhooks shortly after the REST call answers. */
-	async function untilRegistered(send: () => Promise<Response>): Promise<Response> {
-		const deadline = Date.now() + 15_000;
-		for (;;) {
-			const res = await send();
-			if (res.status !== 404 || Date.now() > deadline) return res;
-			await new Promise((resolve) => setTimeout(resolve, 250));
-		}
-	}
+	const activate = (file: string) => activateWorkflow(exampleIds.get(file)!);
 
 	/** The demo provider's conversations whose summary carries `text`. */
 	const conversationsWith = (text: string) =>
@@ -489,6 +524,182 @@ describe('examples/', () => {
 		expect(created).toBeDefined();
 		const sandbox = await (await fetch(`${emulator.url}/`)).text();
 		expect(sandbox).toContain(marker);
+	});
+});
+
+describe('AI agents and MCP clients use the node as a tool', () => {
+	const tool = () => DEMO.fixtures.example.tool!;
+	const model = () => emulator.provider<ScriptedModel>('model');
+	/** Every request the demo provider's emulator got since `since` (a request count). */
+	const providerRequestsSince = (since: number) =>
+		emulator.requests.slice(since).filter((request) => request.provider === DEMO.id);
+	const createsCarrying = (since: number, text: string) =>
+		providerRequestsSince(since).filter(
+			(request) =>
+				request.path === DEMO.fixtures.reliability.createPath && request.rawBody.includes(text),
+		);
+
+	async function askAgent(api: ModelApi, prompt: string): Promise<{ status: number; json: any }> {
+		const res = await untilRegistered(() =>
+			fetch(`${client!.baseUrl}/webhook/${AGENT_PATHS[api]}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ prompt }),
+			}),
+		);
+		const text = await res.text();
+		let json: any;
+		try {
+			json = JSON.parse(text);
+		} catch {
+			json = { text, logs: client!.logs().slice(-3000) };
+		}
+		return { status: res.status, json };
+	}
+
+	/** The tool the model was offered, as it saw it (both APIs give name, description, schema). */
+	function expectToolAsOffered(offered: OfferedTool[] | undefined): void {
+		const fields = fromAiFields(tool().parameters);
+		expect(offered).toHaveLength(1);
+		expect(offered![0]).toMatchObject({
+			name: 'Create_Conversation',
+			description: DEMO.definition.toolDescription,
+		});
+		expect(offered![0].parameters?.required?.sort()).toEqual(fields.map(({ key }) => key).sort());
+		for (const { key, description } of fields)
+			expect(offered![0].parameters?.properties?.[key]).toEqual({ type: 'string', description });
+	}
+
+	beforeAll(async () => {
+		for (const id of Object.values(AGENT_WORKFLOW_IDS)) await activateWorkflow(id);
+		await activateWorkflow(exampleIds.get('mcp-server.json')!);
+	});
+
+	test.each(['responses', 'chat.completions'] as ModelApi[])(
+		'an AI Agent (OpenAI Chat Model on the %s API) opens exactly the conversation the model asked for and answers with its id',
+		async (api) => {
+			const since = emulator.requests.length;
+			model().reset();
+			const marker = `agent e2e ${api} ${Date.now()}`;
+			const args = toolArguments(DEMO, `agent.${api.replace('.', '-')}@example.com`, marker);
+			const { status, json } = await askAgent(api, scriptedPrompt(args));
+			expect({ status, json }).toEqual({
+				status: 200,
+				json: expect.objectContaining({ output: expect.any(String) }),
+			});
+
+			const creates = createsCarrying(since, marker);
+			expect(creates).toHaveLength(1);
+			const [created] = emulator
+				.provider(DEMO.id)
+				.conversations()
+				.filter((conversation) => conversation.summary.includes(marker));
+			expect(created).toBeDefined();
+			expect(json.output).toContain(created.id);
+
+			const turns = model().turns;
+			expect(turns.map((turn) => turn.api)).toEqual([api, api]);
+			expectToolAsOffered(turns[0].tools);
+			expect(turns[0].toolCall).toEqual({ name: 'Create_Conversation', arguments: args });
+			// what the tool returned is what the node outputs: the created conversation
+			expect(JSON.parse(turns[1].toolResult!)).toEqual([
+				expect.objectContaining({
+					provider: DEMO.id,
+					status: 'created',
+					conversationId: created.id,
+				}),
+			]);
+		},
+	);
+
+	test('an invalid email from the model comes back to the agent as the field error; nothing reaches the provider', async () => {
+		const since = emulator.requests.length;
+		model().reset();
+		const marker = `agent e2e bad email ${Date.now()}`;
+		const { status, json } = await askAgent(
+			'chat.completions',
+			scriptedPrompt(toolArguments(DEMO, 'not-an-email', marker)),
+		);
+		// the execution does not fail: the agent gets the error as the tool's result and answers
+		expect({ status, json }).toEqual({
+			status: 200,
+			json: expect.objectContaining({ output: expect.any(String) }),
+		});
+		const [, second] = model().turns;
+		expect(JSON.parse(second.toolResult!)).toEqual([
+			{ error: expect.stringMatching(/^Invalid "[^"]*Email[^"]*" in item 0: /) },
+		]);
+		expect(json.output).toContain('Invalid');
+		expect(providerRequestsSince(since)).toEqual([]);
+	});
+
+	describe('an MCP client of the MCP example', () => {
+		const url = () => new URL(`${client!.baseUrl}/mcp/${MCP_PATH}`);
+		let mcp: Client;
+
+		beforeAll(async () => {
+			await untilRegistered(() => fetch(url(), { method: 'POST' }));
+			mcp = new Client({ name: 'create-conversation-e2e', version: '1.0.0' });
+			await mcp.connect(
+				new StreamableHTTPClientTransport(url(), {
+					requestInit: { headers: { authorization: `Bearer ${MCP_TOKEN}` } },
+				}),
+			);
+		});
+		afterAll(async () => {
+			await mcp?.close();
+		});
+
+		test('without the bearer token it is refused', async () => {
+			const stranger = new Client({ name: 'stranger', version: '1.0.0' });
+			await expect(stranger.connect(new StreamableHTTPClientTransport(url()))).rejects.toThrow();
+			await stranger.close().catch(() => undefined);
+		});
+
+		test("lists the tool with the provider's description and one required field per $fromAI", async () => {
+			const { tools } = await mcp.listTools();
+			expect(tools.map((entry) => entry.name)).toEqual(['Create_Conversation']);
+			expect(tools[0].description).toBe(DEMO.definition.toolDescription);
+			const fields = fromAiFields(tool().parameters);
+			expect([...(tools[0].inputSchema.required ?? [])].sort()).toEqual(
+				fields.map(({ key }) => key).sort(),
+			);
+			for (const { key, description } of fields)
+				expect(tools[0].inputSchema.properties?.[key]).toEqual({ type: 'string', description });
+		});
+
+		test('calling the tool creates the conversation on the provider and returns it', async () => {
+			const since = emulator.requests.length;
+			const marker = `mcp e2e ${Date.now()}`;
+			const result = (await mcp.callTool({
+				name: 'Create_Conversation',
+				arguments: toolArguments(DEMO, 'mcp.client@example.com', marker),
+			})) as { isError?: boolean; content: Array<{ type: string; text: string }> };
+			expect(result.isError ?? false).toBe(false);
+			expect(createsCarrying(since, marker)).toHaveLength(1);
+			const [created] = emulator
+				.provider(DEMO.id)
+				.conversations()
+				.filter((conversation) => conversation.summary.includes(marker));
+			expect(JSON.parse(result.content[0].text)).toEqual([
+				expect.objectContaining({
+					provider: DEMO.id,
+					status: 'created',
+					conversationId: created.id,
+				}),
+			]);
+		});
+
+		test('an invalid email is a tool error naming the field; nothing reaches the provider', async () => {
+			const since = emulator.requests.length;
+			const result = (await mcp.callTool({
+				name: 'Create_Conversation',
+				arguments: toolArguments(DEMO, 'not-an-email', `mcp e2e bad ${Date.now()}`),
+			})) as { isError?: boolean; content: Array<{ type: string; text: string }> };
+			expect(result.isError).toBe(true);
+			expect(result.content[0].text).toMatch(/Invalid "[^"]*Email[^"]*" in item 0: /);
+			expect(providerRequestsSince(since)).toEqual([]);
+		});
 	});
 });
 

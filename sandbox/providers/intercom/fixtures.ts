@@ -58,8 +58,10 @@ export const fixtures: ProviderFixtures<IntercomEmulator> = {
 			marker: 'Hello from the form example',
 		},
 		tool: {
-			description:
-				"Opens a support conversation in Intercom for a customer. Call it once per request, with the customer's email address and their message.",
+			prompt: {
+				text: 'I need to talk to a human about my late order. My email is agent.example@example.com.',
+				email: 'agent.example@example.com',
+			},
 			systemMessage:
 				'You are a support assistant. When the user wants to talk to a human, ask for their email address and a short description, then call the Create Conversation tool once. Tell them the conversation ID it returns.',
 			parameters: {
