@@ -5,10 +5,12 @@
 //   3. this package, built (npm run dev builds first) and packed, installed into a persistent dev
 //      user folder the way Settings → Community Nodes does
 //   4. sandbox credentials for all five providers + the example workflows (examples/*.json)
-//   5. `n8n start` on http://127.0.0.1:5678 with an owner account, the form/webhook examples active
+//   5. `n8n start` on http://127.0.0.1:5678 with an owner account, the form, webhook and MCP
+//      examples active; the AI agent example talks to the sandbox's scripted stand-in for OpenAI
 // Ctrl-C stops everything it started. A second run reuses n8n, the user folder and the login.
-// Flags: --check  submit the demo form once like a browser, check the sandbox page shows the
-//                 conversation, then stop (exit 1 on failure).
+// Flags: --check  submit the demo form once like a browser and call the MCP example's tool once
+//                 like an MCP client, check the sandbox page shows both conversations, then stop
+//                 (exit 1 on failure).
 // Env: DEV_N8N_PORT (5678), EMULATOR_PORT (4010), DEV_USER_FOLDER (default below).
 // Runs under Node 24 (npm scripts put node_modules/.bin/node first); the sandbox's TypeScript is
 // loaded through scripts/ts-require.cjs.
@@ -24,8 +26,20 @@ import n8n from './n8n/n8n-driver.cjs';
 
 const require = createRequire(import.meta.url);
 require('./ts-require.cjs');
-const { createEmulator, sandboxCredentials, sandboxProviders } = require('../sandbox/index.ts');
-const { demoProvider, formPath, WEBHOOK_PATH, webhookBody } = require('../sandbox/examples.ts');
+const {
+	AGENT_CREDENTIALS,
+	createEmulator,
+	MCP_TOKEN,
+	sandboxCredentials,
+	sandboxProviders,
+} = require('../sandbox/index.ts');
+const {
+	demoProvider,
+	formPath,
+	MCP_PATH,
+	WEBHOOK_PATH,
+	webhookBody,
+} = require('../sandbox/examples.ts');
 const PROVIDERS = sandboxProviders();
 const DEMO = demoProvider(PROVIDERS);
 
@@ -42,7 +56,7 @@ const CHECK = process.argv.includes('--check');
 /**
  * The examples as they are in the repository: each has a fixed id, so a second run updates the
  * same workflows instead of adding copies. Activated on start: all but the AI agent example,
- * which needs an OpenAI credential first.
+ * whose chat runs from the editor (Open chat) without it.
  */
 const EXAMPLES_DIR = path.join(ROOT, 'examples');
 const EXAMPLES = fs
@@ -53,6 +67,7 @@ const EXAMPLES = fs
 		id: JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')).id,
 	}));
 const ACTIVATE = EXAMPLES.filter(({ file }) => file !== 'ai-agent-tool.json');
+const AGENT_EXAMPLE_ID = EXAMPLES.find(({ file }) => file === 'ai-agent-tool.json').id;
 
 const log = (message) => process.stdout.write(`[dev] ${message}\n`);
 const seconds = (start) => `${((Date.now() - start) / 1000).toFixed(1)} s`;
@@ -134,7 +149,7 @@ async function main() {
 			`import:workflow failed:\n${imported.stdout.slice(-3000)}\n${imported.stderr.slice(-2000)}`,
 		);
 	log(
-		`imported ${PROVIDERS.length} sandbox credentials and ${EXAMPLES.length} example workflows (${seconds(t)})`,
+		`imported ${PROVIDERS.length} provider credentials, 2 for the AI examples and ${EXAMPLES.length} example workflows (${seconds(t)})`,
 	);
 
 	t = Date.now();
@@ -151,6 +166,7 @@ async function main() {
 	log(`n8n ready (${seconds(t)}; whole start ${seconds(started)})`);
 
 	const editor = client.baseUrl;
+	const tool = DEMO.fixtures.example.tool;
 	const form = `${editor}/form/${formPath(DEMO)}`;
 	const others = PROVIDERS.filter((provider) => provider !== DEMO).map(
 		(provider) => `${editor}/form/${formPath(provider)}`,
@@ -162,6 +178,10 @@ async function main() {
   sandbox page   ${emulator.url}/   (what each emulated provider received)
   webhook        curl -X POST ${editor}/webhook/${WEBHOOK_PATH} -H 'content-type: application/json' \\
                    -d '${JSON.stringify(webhookBody(DEMO))}'
+  AI agent       ${editor}/workflow/${AGENT_EXAMPLE_ID}  → Open chat, and say:
+                   ${tool.prompt.text}
+                 (its model is "${AGENT_CREDENTIALS.model.name}": no account, no real model)
+  MCP server     ${editor}/mcp/${MCP_PATH}   header  Authorization: Bearer ${MCP_TOKEN}
 
   Next: open the form, send it, and watch the conversation appear on the sandbox page. In the
   editor, open "Create Conversation" and switch the Provider: each of the ${PROVIDERS.length} has a sandbox
@@ -193,7 +213,41 @@ ${others.map((url) => `    ${url}`).join('\n')}
 		log(
 			`check: form POST answered ${res?.status}; sandbox page ${shown ? 'shows' : 'does NOT show'} "${message}"`,
 		);
-		await stopAll(res?.status === 200 && shown ? 0 : 1);
+		const mcp = await checkMcp(`${editor}/mcp/${MCP_PATH}`, tool);
+		await stopAll(res?.status === 200 && shown && mcp ? 0 : 1);
+	}
+}
+
+/** Calls the MCP example's tool once, as an MCP client does; true when the sandbox shows it. */
+async function checkMcp(url, tool) {
+	const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
+	const { StreamableHTTPClientTransport } = await import(
+		'@modelcontextprotocol/sdk/client/streamableHttp.js'
+	);
+	const message = `dev check mcp ${Date.now()}`;
+	const mcp = new Client({ name: 'npm-run-dev-check', version: '1.0.0' });
+	try {
+		await mcp.connect(
+			new StreamableHTTPClientTransport(new URL(url), {
+				requestInit: { headers: { authorization: `Bearer ${MCP_TOKEN}` } },
+			}),
+		);
+		const { tools } = await mcp.listTools();
+		const keys = Object.keys(tools[0]?.inputSchema?.properties ?? {});
+		const args = Object.fromEntries(
+			keys.map((key) => [key, /mail/i.test(key) ? tool.prompt.email : message]),
+		);
+		const result = await mcp.callTool({ name: tools[0].name, arguments: args });
+		const shown = (await (await fetch(`${emulator.url}/`)).text()).includes(message);
+		log(
+			`check: MCP tool ${tools[0].name} answered ${result.isError ? 'an error' : 'a result'}; sandbox page ${shown ? 'shows' : 'does NOT show'} "${message}"`,
+		);
+		return !result.isError && shown;
+	} catch (error) {
+		log(`check: MCP client failed: ${error?.message ?? error}`);
+		return false;
+	} finally {
+		await mcp.close().catch(() => {});
 	}
 }
 

@@ -51,7 +51,7 @@ export function agentWebhookWorkflow(
 ): Record<string, unknown> {
 	const example = exampleFiles().find((file) => file.file === 'ai-agent-tool.json')!;
 	const source = JSON.parse(JSON.stringify(example.workflow)) as {
-		nodes: Array<Record<string, any>>;
+		nodes: Array<{ name: string; type: string; parameters: Record<string, unknown> }>;
 		connections: Record<string, unknown>;
 	};
 	const [chatTrigger] = source.nodes.filter((node) => node.type.endsWith('.chatTrigger'));
