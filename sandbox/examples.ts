@@ -187,11 +187,12 @@ function modelNode(id: string) {
 }
 
 export const AGENT_NODE = 'AI Agent';
+export const AGENT_EXAMPLE_ID = 'ccExampleAiAgent';
 
 /** Chat → AI Agent (OpenAI Chat Model) → Create Conversation as its tool. */
 function agentExample(provider: SandboxProvider): ExampleFile {
 	const tool = provider.fixtures.example.tool!;
-	const id = 'ccExampleAiAgent';
+	const id = AGENT_EXAMPLE_ID;
 	const nodes = [
 		{
 			id: stableUuid(`${id}:chat`),

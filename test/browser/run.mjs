@@ -9,7 +9,9 @@
 //      credential of this provider's type only; screenshot test-artifacts/create-credential-<provider>.png),
 //      and once that credential is picked the panel shows its own fields and credential and none of
 //      another provider's; screenshots test-artifacts/panel-<provider>.png (the demo provider's also to docs/panel.png),
-//   4. submits the example form in the browser and finds the conversation on the sandbox page.
+//   4. submits the example form in the browser and finds the conversation on the sandbox page,
+//   5. chats with the AI agent example in the editor (its model is the sandbox's scripted stand-in
+//      for OpenAI): the answer names the conversation the tool opened, and the sandbox page lists it.
 // Prints `browser: N passed, N failed` and exits 1 on any failed check. Stops everything it started.
 //
 // What n8n 2.41.1 does on a switch (seen here): the node's credentials are declared with
@@ -36,7 +38,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const require = createRequire(import.meta.url);
 require('../../scripts/ts-require.cjs');
 const { sandboxProviders } = require('../../sandbox/index.ts');
-const { demoProvider, formPath } = require('../../sandbox/examples.ts');
+const { AGENT_EXAMPLE_ID, demoProvider, formPath } = require('../../sandbox/examples.ts');
 const { panelExpectations } = require('./expectations.ts');
 /** Every registered provider with its sandbox fixtures; the demo one's form example is opened. */
 const SANDBOX = sandboxProviders();
@@ -49,6 +51,7 @@ const EDITOR = `http://127.0.0.1:${N8N_PORT}`;
 const SANDBOX_URL = `http://127.0.0.1:${EMULATOR_PORT}`;
 const OWNER = { email: 'owner@example.com', password: 'Passw0rd-e2e-Owner' };
 const WORKFLOW_ID = DEMO.fixtures.example.workflowId;
+const AGENT_PROMPT = DEMO.fixtures.example.tool.prompt;
 const FORM_PATH = formPath(DEMO);
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
@@ -548,6 +551,11 @@ async function inBrowser(expect) {
 		if (found) await entry.scrollIntoViewIfNeeded();
 		await sandbox.screenshot({ path: path.join(ARTIFACTS, 'sandbox.png') });
 		timings.formToSandbox = seconds(t);
+
+		// 5. the AI agent example: a chat in the editor, the agent calls the node as its tool
+		t = Date.now();
+		await chatWithAgent(context, sandbox);
+		timings.agentChat = seconds(t);
 		return timings;
 	} catch (error) {
 		fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -557,6 +565,67 @@ async function inBrowser(expect) {
 	} finally {
 		await context.close().catch(() => {});
 		fs.rmSync(profile, { recursive: true, force: true });
+	}
+}
+
+/**
+ * Opens the AI agent example, chats with it as a user does ("Open chat" on the canvas), and checks
+ * the answer names the conversation the tool opened and the sandbox page lists it.
+ */
+async function chatWithAgent(context, sandbox) {
+	const page = await context.newPage();
+	try {
+		await page.goto(`${EDITOR}/workflow/${AGENT_EXAMPLE_ID}`);
+		await page.getByTestId('canvas-node').first().waitFor();
+		const editHere = page.getByRole('button', { name: 'Edit here' });
+		if (
+			await editHere.waitFor({ timeout: 2_000 }).then(
+				() => true,
+				() => false,
+			)
+		)
+			await editHere.click();
+		await page.getByTestId('workflow-chat-button').click();
+		const input = page.locator(
+			'[data-test-id=chat-input] textarea, textarea[data-test-id=chat-input]',
+		);
+		await input.first().waitFor();
+		const marker = `browser agent check ${Date.now()}`;
+		await input.first().fill(`${AGENT_PROMPT.text} (${marker})`);
+		await input.first().press('Enter');
+		// the agent's answer in the chat panel (the scripted model words it so)
+		const answer = page.getByText(/conversation \S+ is open/);
+		const answered = await answer
+			.last()
+			.waitFor({ timeout: 60_000 })
+			.then(
+				() => true,
+				() => false,
+			);
+		const text = answered ? await answer.last().innerText() : '';
+		await page.screenshot({ path: path.join(ARTIFACTS, 'ai-agent-chat.png') });
+		if (answered)
+			fs.copyFileSync(
+				path.join(ARTIFACTS, 'ai-agent-chat.png'),
+				path.join(ROOT, 'docs', 'ai-agent-chat.png'),
+			);
+		let found = false;
+		for (let attempt = 0; attempt < 20 && !found; attempt++) {
+			await sandbox.goto(`${SANDBOX_URL}/`);
+			found =
+				(await sandbox
+					.locator(`section#${DEMO.id} li[data-provider=${DEMO.id}]`, { hasText: marker })
+					.count()) > 0;
+			if (!found) await sandbox.waitForTimeout(500);
+		}
+		const id = /conversation (\S+) is open/.exec(text)?.[1];
+		check(
+			answered && Boolean(id) && found,
+			`the AI agent example, asked in the editor's chat, opens a conversation in ${DEMO.definition.displayName} and names it (test-artifacts/ai-agent-chat.png, also docs/ai-agent-chat.png)`,
+			JSON.stringify({ answer: text.slice(0, 300), onSandboxPage: found }),
+		);
+	} finally {
+		await page.close().catch(() => {});
 	}
 }
 
