@@ -40,23 +40,35 @@ export function providerCredentials(
 	}));
 }
 
-/** The Provider selector, every provider's panel, and the shared request options. */
+/**
+ * The Provider selector, every provider's panel, and the shared request options. A node of one
+ * provider (a per-provider package) keeps the parameter, hidden, so its panels and saved
+ * workflows read the same.
+ */
 export function providerProperties(providers: readonly ProviderDefinition[]): INodeProperties[] {
 	const firstProvider = providers[0].id;
-	const providerSelector: INodeProperties = {
-		displayName: 'Provider',
-		name: PROVIDER_PARAMETER,
-		type: 'options',
-		noDataExpression: true,
-		required: true,
-		default: firstProvider,
-		options: providers.map((provider) => ({
-			name: provider.displayName,
-			value: provider.id,
-			description: provider.description,
-		})),
-		description: 'The helpdesk or messaging platform to open the conversation in',
-	};
+	const providerSelector: INodeProperties =
+		providers.length === 1
+			? {
+					displayName: 'Provider',
+					name: PROVIDER_PARAMETER,
+					type: 'hidden',
+					default: firstProvider,
+				}
+			: {
+					displayName: 'Provider',
+					name: PROVIDER_PARAMETER,
+					type: 'options',
+					noDataExpression: true,
+					required: true,
+					default: firstProvider,
+					options: providers.map((provider) => ({
+						name: provider.displayName,
+						value: provider.id,
+						description: provider.description,
+					})),
+					description: 'The helpdesk or messaging platform to open the conversation in',
+				};
 	return [
 		providerSelector,
 		...providers.map(toolDescriptionProperty),
@@ -105,10 +117,11 @@ export function codexFor(
 	providers: readonly ProviderDefinition[],
 	packageName: string,
 	homepage: string,
+	nodeName = 'createConversation',
 ) {
 	const page = homepage.replace(/#.*$/, '');
 	return {
-		node: `${packageName}.createConversation`,
+		node: `${packageName}.${nodeName}`,
 		nodeVersion: '1.0',
 		codexVersion: '1.0',
 		categories: ['Communication'],
@@ -131,6 +144,8 @@ export function codexFor(
 
 /** The node's description line: what it does, with every provider's name. */
 export function nodeDescription(providers: readonly ProviderDefinition[]): string {
+	if (providers.length === 1)
+		return `${providers[0].description}. Creates one conversation per input item. Not idempotent: running it again creates another conversation.`;
 	const names = providers.map((provider) => provider.displayName);
 	const list =
 		names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : names.join('');
