@@ -7,9 +7,12 @@ import { config } from '@n8n/node-cli/eslint';
  * Test and tooling code runs in plain Node.js, not in n8n's node sandbox: the provider emulator
  * is an HTTP server (node:http), the engine harness sets environment variables (process) and
  * the tests hold fake secrets on purpose. Only those three sandbox rules are relaxed there.
- * Because this file differs from the template, package.json sets "n8n.strict": false.
+ * Because this file differs from the template, package.json sets "n8n.strict": false. The
+ * per-provider packages (packages/, generated) carry the template file unchanged and are linted
+ * in strict mode by their own `n8n-node lint` (npm run build:packages).
  */
 export default [
+	{ ignores: ['packages/'] },
 	...config,
 	{
 		files: ['test/**/*.ts', 'scripts/**/*.ts', 'sandbox/**/*.ts'],
