@@ -4,12 +4,16 @@
  * verification gate does after fetching a published package: once on the source
  * (package.json, nodes/, credentials/) and once on the packed tarball (compiled .js and the
  * published package.json). It also checks the tarball holds every file package.json's `n8n`
- * field points at, icons included. Exits non-zero on any error. Run after `npm run build`.
+ * field points at, icons included, and that it declares no runtime dependencies. Exits non-zero
+ * on any error.
+ *
+ *   node scripts/verify-package.mjs             the combined package (after `npm run build`)
+ *   node scripts/verify-package.mjs --packages  every per-provider package (after `npm run build:packages`)
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import {
@@ -18,65 +22,89 @@ import {
 } from '@n8n/scan-community-package/scanner/scanner.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const work = mkdtempSync(join(tmpdir(), 'verify-package-'));
 let failed = false;
 
-function report(label, result) {
+function report(name, label, result) {
 	if (result.passed) {
-		console.log(`✔ scanner, ${label}: 0 errors`);
+		console.log(`✔ ${name}: scanner, ${label}: 0 errors`);
 	} else {
 		failed = true;
-		console.log(`✘ scanner, ${label}: ${result.message}`);
+		console.log(`✘ ${name}: scanner, ${label}: ${result.message}`);
 		if (result.details) console.log(result.details);
 	}
 }
 
-try {
-	report(
-		'source (package.json, nodes/, credentials/)',
-		await analyzePackage(root, SOURCE_FILE_PATTERNS),
-	);
+function fail(name, message) {
+	failed = true;
+	console.log(`✘ ${name}: ${message}`);
+}
 
-	const packed = JSON.parse(
-		execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
-			cwd: root,
-			encoding: 'utf8',
-		}),
-	);
-	const tarball = join(work, packed[0].filename);
-	execFileSync('tar', ['-xzf', tarball, '-C', work]);
-	const packageDir = join(work, 'package');
-	report(
-		`tarball ${packed[0].filename}`,
-		await analyzePackage(packageDir, ['**/*.js', 'package.json']),
-	);
+async function verify(dir) {
+	const name = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name;
+	const work = mkdtempSync(join(tmpdir(), 'verify-package-'));
+	try {
+		report(
+			name,
+			'source (package.json, nodes/, credentials/)',
+			await analyzePackage(dir, SOURCE_FILE_PATTERNS),
+		);
 
-	const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
-	const declared = [...manifest.n8n.nodes, ...manifest.n8n.credentials];
-	const iconRefs = new Set();
-	for (const file of declared) {
-		const path = join(packageDir, file);
-		if (!existsSync(path)) {
-			failed = true;
-			console.log(`✘ tarball is missing ${file}`);
-			continue;
+		const packed = JSON.parse(
+			execFileSync('npm', ['pack', '--json', '--pack-destination', work, '--loglevel=error'], {
+				cwd: dir,
+				encoding: 'utf8',
+			}),
+		);
+		const tarball = join(work, packed[0].filename);
+		execFileSync('tar', ['-xzf', tarball, '-C', work]);
+		const packageDir = join(work, 'package');
+		report(
+			name,
+			`tarball ${packed[0].filename}`,
+			await analyzePackage(packageDir, ['**/*.js', 'package.json']),
+		);
+
+		const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
+		const declared = [...manifest.n8n.nodes, ...manifest.n8n.credentials];
+		const iconRefs = new Set();
+		for (const file of declared) {
+			const path = join(packageDir, file);
+			if (!existsSync(path)) {
+				fail(name, `tarball is missing ${file}`);
+				continue;
+			}
+			for (const match of readFileSync(path, 'utf8').matchAll(/file:([^'"\s]+\.svg)/g))
+				iconRefs.add(resolve(dirname(path), match[1]));
 		}
-		for (const match of readFileSync(path, 'utf8').matchAll(/file:([^'"\s]+\.svg)/g))
-			iconRefs.add(resolve(dirname(path), match[1]));
+		const missingIcons = [...iconRefs].filter((icon) => !existsSync(icon));
+		for (const icon of missingIcons)
+			fail(name, `tarball is missing icon ${icon.slice(packageDir.length + 1)}`);
+		const dependencies = Object.keys(manifest.dependencies ?? {});
+		if (dependencies.length > 0) fail(name, `runtime dependencies: ${dependencies.join(', ')}`);
+		console.log(
+			`✔ ${name}: tarball holds ${declared.length} declared files and ${iconRefs.size - missingIcons.length} referenced icons; ${packed[0].entryCount} entries, ${packed[0].size} bytes`,
+		);
+	} finally {
+		rmSync(work, { recursive: true, force: true });
 	}
-	const missingIcons = [...iconRefs].filter((icon) => !existsSync(icon));
-	for (const icon of missingIcons) {
-		failed = true;
-		console.log(`✘ tarball is missing icon ${icon.slice(packageDir.length + 1)}`);
+}
+
+if (process.argv.includes('--packages')) {
+	const packagesDir = join(root, 'packages');
+	const dirs = existsSync(packagesDir)
+		? readdirSync(packagesDir, { withFileTypes: true })
+				.filter((entry) => entry.isDirectory())
+				.map((entry) => join(packagesDir, entry.name))
+				.filter((dir) => existsSync(join(dir, 'package.json')))
+		: [];
+	if (dirs.length === 0)
+		fail('packages/', 'no per-provider packages: run `npm run build:packages`');
+	for (const dir of dirs) {
+		if (!existsSync(join(dir, 'dist')))
+			fail(basename(dir), 'not built: run `npm run build:packages`');
+		else await verify(dir);
 	}
-	if (Object.keys(manifest.dependencies ?? {}).length > 0) {
-		failed = true;
-		console.log(`✘ runtime dependencies: ${Object.keys(manifest.dependencies).join(', ')}`);
-	}
-	console.log(
-		`✔ tarball holds ${declared.length} declared files and ${iconRefs.size - missingIcons.length} referenced icons; ${packed[0].entryCount} entries, ${packed[0].size} bytes`,
-	);
-} finally {
-	rmSync(work, { recursive: true, force: true });
+} else {
+	await verify(root);
 }
 process.exit(failed ? 1 : 0);
