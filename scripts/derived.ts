@@ -1,7 +1,7 @@
 /**
  * The files of the repository that are derived from the provider registry rather than written by
- * hand: the example workflows, the provider table and sections of the README (each section from
- * its provider's folder), and the description and keywords of package.json. `npm run sync`
+ * hand: the example workflows, the provider and per-provider package tables and the provider
+ * sections of the README (each section from its provider's folder), and the description and keywords of package.json. `npm run sync`
  * writes them; test/layout.test.ts fails when one is out of date.
  */
 import { readFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 
 import { exampleFiles, exampleText } from '../sandbox/examples';
 import { sandboxProviders, type SandboxProvider } from '../sandbox';
+import { packageOf } from './packages';
 
 export const ROOT = join(__dirname, '..');
 
@@ -35,6 +36,18 @@ export function replaceBlock(text: string, name: string, content: string): strin
 export const providerReadmePath = (provider: SandboxProvider) =>
 	`nodes/CreateConversation/providers/${provider.id}/README.md`;
 
+/** The README's table of per-provider packages (npm run build:packages). */
+export function packageTable(providers: SandboxProvider[]): string {
+	return [
+		'| Provider | Package | Node | Credential type |',
+		'| --- | --- | --- | --- |',
+		...providers.map(({ definition }) => {
+			const pkg = packageOf(definition);
+			return `| ${definition.displayName} | \`${pkg.packageName}\` | ${pkg.displayName} | \`${pkg.credentialType}\` |`;
+		}),
+	].join('\n');
+}
+
 function readme(providers: SandboxProvider[]): string {
 	const table = [
 		'| Provider | What "create conversation" means there | Credential type |',
@@ -47,11 +60,9 @@ function readme(providers: SandboxProvider[]): string {
 	const sections = providers
 		.map((provider) => read(providerReadmePath(provider)).trim())
 		.join('\n\n');
-	return replaceBlock(
-		replaceBlock(read('README.md'), 'provider table', table),
-		'provider sections',
-		sections,
-	);
+	let text = replaceBlock(read('README.md'), 'provider table', table);
+	text = replaceBlock(text, 'package table', packageTable(providers));
+	return replaceBlock(text, 'provider sections', sections);
 }
 
 /** "A, B or C". */

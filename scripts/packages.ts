@@ -26,8 +26,8 @@ import { join, relative } from 'node:path';
 import { codexFor, nodeDescription } from '../nodes/CreateConversation/description';
 import { providers as registered } from '../nodes/CreateConversation/providers/registry';
 import type { ProviderDefinition } from '../nodes/CreateConversation/shared/provider';
-import { ROOT } from './derived';
 
+const ROOT = join(__dirname, '..');
 const SOURCE = 'nodes/CreateConversation';
 export const PACKAGES_DIR = join(ROOT, 'packages');
 
@@ -59,7 +59,7 @@ export interface ProviderPackage {
 
 const manifest = (): Manifest => JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
-/** `intercomConversationApi` → `IntercomConversationApi`, the class and file name of the credential. */
+/** `acmeConversationApi` → `AcmeConversationApi`, the class and file name of the credential. */
 const classOf = (type: string) => type.charAt(0).toUpperCase() + type.slice(1);
 
 export function packageOf(provider: ProviderDefinition, root = PACKAGES_DIR): ProviderPackage {

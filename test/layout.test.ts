@@ -31,7 +31,8 @@ import {
 import { exampleFiles } from '../sandbox/examples';
 import type { ProviderFixtures } from '../sandbox/fixtures';
 import type { ProviderEmulator } from '../sandbox/server';
-import { derivedFiles, ROOT } from '../scripts/derived';
+import { derivedFiles, packageTable, ROOT } from '../scripts/derived';
+import { packageOf } from '../scripts/packages';
 import { panelExpectations } from './browser/expectations';
 import { setupsFor } from './reliability/support';
 
@@ -282,6 +283,20 @@ describe('a new provider is its folder, its credential, its sandbox parts and on
 			credentialName: 'AcmeDesk sandbox',
 		});
 		expect(expected[providers[0].id].foreign).toContain('Ticket Title');
+	});
+
+	test('it gets a package of its own (npm run build:packages), named from its id and credential', () => {
+		expect(packageOf(fakeDefinition, '/tmp/packages')).toMatchObject({
+			packageName: 'n8n-nodes-create-conversation-acmedesk',
+			nodeClass: 'CreateAcmedeskConversation',
+			nodeName: 'createAcmedeskConversation',
+			displayName: 'Create AcmeDesk Conversation',
+			credentialClass: 'AcmedeskConversationApi',
+			credentialType: 'acmedeskConversationApi',
+		});
+		expect(packageTable(sandbox())).toContain(
+			'| AcmeDesk | `n8n-nodes-create-conversation-acmedesk` | Create AcmeDesk Conversation | `acmedeskConversationApi` |',
+		);
 	});
 
 	test('what it touches: its 8 files, its line in the registry (with the import) and its credential in package.json', () => {
