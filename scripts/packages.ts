@@ -207,21 +207,15 @@ function readme(provider: ProviderDefinition, pkg: ProviderPackage): string {
 		.replace(/^# .*\n/, '');
 	return `# ${pkg.packageName}
 
-An n8n community node, **${pkg.displayName}**: ${provider.description.charAt(0).toLowerCase()}${provider.description.slice(1)}.
-One conversation per input item; usable as an AI-agent tool. **Not idempotent**: running it twice
-creates two conversations. Requires n8n 2.10 or later.
+An n8n community node, **${pkg.displayName}**: ${provider.description.charAt(0).toLowerCase()}${provider.description.slice(1)}. One conversation per input item; usable as an AI-agent tool. **Not idempotent**: running it twice creates two conversations. Requires n8n 2.10 or later.
 
-It is the ${provider.displayName} part of [${root.name}](${root.homepage}) (one node, five providers),
-published on its own because n8n verifies community packages that integrate one service, and n8n
-Cloud installs only verified ones.
+It is the ${provider.displayName} part of [${root.name}](${root.homepage}) (one node for every provider it supports), published on its own because n8n verifies community packages that integrate one service, and n8n Cloud installs only verified ones.
 
 ## Install
 
-- **n8n Cloud and self-hosted:** Settings → Community Nodes → Install → \`${pkg.packageName}\`.
-- **Beside or instead of ${root.name}:** both use the same credential type (\`${pkg.credentialType}\`),
-  so credentials you saved for one work with the other. Install the same version of both. Moving a
-  workflow from one to the other: replace its Create Conversation node with ${pkg.displayName} and
-  pick the same credential; the fields are the same.
+- **n8n Cloud:** once n8n has verified the package, open the nodes panel, search for *${pkg.displayName}* and install it.
+- **Self-hosted:** Settings → Community Nodes → Install → \`${pkg.packageName}\`; or \`npm install ${pkg.packageName}\` in \`~/.n8n/nodes\` and restart n8n. In queue mode, every process (main, workers, webhook processes) needs the same version.
+- **Beside or instead of ${root.name}:** both use the same credential type (\`${pkg.credentialType}\`), so credentials saved for one work with the other, and both can be installed together (install the same version of both). To move a workflow, add ${pkg.displayName}, copy the fields over (same names and meanings), pick the same credential and delete the old node.
 
 ${section.trim()}
 
