@@ -51,8 +51,9 @@ export const requestOptionsSchema = z
 		concurrency: z.number().int().min(1).max(MAX_CONCURRENCY).optional(),
 		rateLimitPatienceSeconds: z.number().min(1).max(3600).optional(),
 		timeoutSeconds: z.number().min(1).max(600).default(30),
-		// Options of version 0.1, still in saved workflows: the longest single wait becomes the
-		// patience when none is set; the retry count no longer decides anything (time does).
+		// Options of version 0.1. n8n drops options a node no longer declares when it loads a saved
+		// workflow, so these never arrive from n8n itself; they are accepted (and ignored) only so
+		// that parameters built outside n8n with them are not refused.
 		maxRateLimitWaitSeconds: z.number().min(0).max(3600).optional(),
 		maxRateLimitRetries: z.number().optional(),
 	})
@@ -72,12 +73,9 @@ export interface ExecutionSettings {
 export function toExecutionSettings(
 	options: z.infer<typeof requestOptionsSchema>,
 ): ExecutionSettings {
-	const legacyWait = options.maxRateLimitWaitSeconds
-		? Math.max(1, options.maxRateLimitWaitSeconds)
-		: undefined;
 	return {
 		concurrency: options.concurrency,
-		patienceMs: (options.rateLimitPatienceSeconds ?? legacyWait ?? DEFAULT_PATIENCE_SECONDS) * 1000,
+		patienceMs: (options.rateLimitPatienceSeconds ?? DEFAULT_PATIENCE_SECONDS) * 1000,
 		timeoutMs: options.timeoutSeconds * 1000,
 	};
 }
