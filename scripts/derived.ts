@@ -1,15 +1,16 @@
 /**
  * The files of the repository that are derived from the provider registry rather than written by
  * hand: the example workflows, the provider and per-provider package tables and the provider
- * sections of the README (each section from its provider's folder), and the description and keywords of package.json. `npm run sync`
+ * sections of the README (each section from its provider's folder), every provider's own package
+ * under packages/ (scripts/packages.ts), and the description and keywords of package.json. `npm run sync`
  * writes them; test/layout.test.ts fails when one is out of date.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { exampleFiles, exampleText } from '../sandbox/examples';
 import { sandboxProviders, type SandboxProvider } from '../sandbox';
-import { packageOf } from './packages';
+import { filesOfPackageDir, packageFiles, packageOf, PACKAGES_DIR } from './packages';
 
 export const ROOT = join(__dirname, '..');
 
@@ -91,5 +92,32 @@ export function derivedFiles(providers: SandboxProvider[] = sandboxProviders()):
 		})),
 		{ path: 'README.md', content: readme(providers) },
 		{ path: 'package.json', content: packageJson(providers) },
+		...providers.flatMap(({ id, definition }) =>
+			packageFiles(definition).map((file) => ({
+				path: `packages/${id}/${file.path}`,
+				content: file.content,
+			})),
+		),
 	];
+}
+
+/**
+ * Files under packages/ that no provider makes any more (a file removed from a provider's folder,
+ * a provider removed from the registry): `npm run sync` deletes them, the layout test lists them.
+ */
+export function stalePackageFiles(providers: SandboxProvider[] = sandboxProviders()): string[] {
+	if (!existsSync(PACKAGES_DIR)) return [];
+	const made = new Set(
+		derivedFiles(providers)
+			.map((file) => file.path)
+			.filter((path) => path.startsWith('packages/')),
+	);
+	return readdirSync(PACKAGES_DIR, { withFileTypes: true })
+		.filter((entry) => entry.isDirectory())
+		.flatMap((entry) =>
+			filesOfPackageDir(join(PACKAGES_DIR, entry.name)).map(
+				(path) => `packages/${entry.name}/${path}`,
+			),
+		)
+		.filter((path) => !made.has(path));
 }
