@@ -7,18 +7,24 @@
  * field points at, icons included, and that it declares no runtime dependencies. Exits non-zero
  * on any error.
  *
+ * The gate lints the source at the commit its npm provenance names, not a local folder: it
+ * downloads that commit and looks for the package.json with the package's name. So each package is
+ * also scanned as the gate would find it in `git archive HEAD` (what a tag on this commit would
+ * publish): a package whose source is not committed fails there.
+ *
  *   node scripts/verify-package.mjs             the combined package (after `npm run build`)
  *   node scripts/verify-package.mjs --packages  every per-provider package (after `npm run build:packages`)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import {
 	SOURCE_FILE_PATTERNS,
 	analyzePackage,
+	findPackageRoot,
 } from '@n8n/scan-community-package/scanner/scanner.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -89,22 +95,57 @@ async function verify(dir) {
 	}
 }
 
+/** The committed tree (HEAD), extracted as the gate extracts the attested commit; null outside git. */
+function committedTree() {
+	try {
+		execFileSync('git', ['rev-parse', '--verify', 'HEAD'], { cwd: root, stdio: 'pipe' });
+	} catch {
+		return null;
+	}
+	const dir = mkdtempSync(join(tmpdir(), 'verify-attested-'));
+	execFileSync('sh', ['-c', `git archive --format=tar HEAD | tar -x -C '${dir}'`], { cwd: root });
+	return dir;
+}
+
+async function verifyAttested(tree, dir) {
+	const name = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name;
+	const found = findPackageRoot(tree, name);
+	if (!found) {
+		fail(
+			name,
+			`HEAD has no package.json named ${name}, so the gate could not find its source: commit it (packages/: npm run sync)`,
+		);
+		return;
+	}
+	report(
+		name,
+		`committed source, as the gate finds it (${relative(tree, found) || '.'} in HEAD)`,
+		await analyzePackage(found, SOURCE_FILE_PATTERNS),
+	);
+}
+
+let dirs = [root];
 if (process.argv.includes('--packages')) {
 	const packagesDir = join(root, 'packages');
-	const dirs = existsSync(packagesDir)
+	dirs = existsSync(packagesDir)
 		? readdirSync(packagesDir, { withFileTypes: true })
 				.filter((entry) => entry.isDirectory())
 				.map((entry) => join(packagesDir, entry.name))
 				.filter((dir) => existsSync(join(dir, 'package.json')))
 		: [];
-	if (dirs.length === 0)
-		fail('packages/', 'no per-provider packages: run `npm run build:packages`');
-	for (const dir of dirs) {
-		if (!existsSync(join(dir, 'dist')))
-			fail(basename(dir), 'not built: run `npm run build:packages`');
-		else await verify(dir);
+	if (dirs.length === 0) fail('packages/', 'no per-provider packages: run `npm run sync`');
+}
+for (const dir of dirs) {
+	if (!existsSync(join(dir, 'dist'))) fail(basename(dir), 'not built: run the build first');
+	else await verify(dir);
+}
+const tree = committedTree();
+if (!tree) console.log('- not a git checkout: the committed-source scan is skipped');
+else {
+	try {
+		for (const dir of dirs) await verifyAttested(tree, dir);
+	} finally {
+		rmSync(tree, { recursive: true, force: true });
 	}
-} else {
-	await verify(root);
 }
 process.exit(failed ? 1 : 0);
