@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 
 import { ROOT } from '../scripts/derived';
+import { runProcess } from '../scripts/n8n/n8n-driver.cjs';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- parsed YAML, checked by shape */
 const yamlOf = (file: string): any => parse(readFileSync(join(ROOT, file), 'utf8'));
@@ -34,7 +35,7 @@ test('.ci/run runs exactly the README test command', () => {
 	expect(commands).toEqual([readmeTestCommand()]);
 });
 
-test('CI runs the README test command on pushes and pull requests, on Node 22 and 24, with n8n cached', () => {
+test('CI runs the README test command on pushes and pull requests, from Node 22 and 24, with n8n cached', () => {
 	const ci = yamlOf('.github/workflows/ci.yml');
 	expect(Object.keys(ci.on).sort()).toEqual(['pull_request', 'push']);
 	const [job] = Object.values(ci.jobs) as any[];
@@ -46,28 +47,53 @@ test('CI runs the README test command on pushes and pull requests, on Node 22 an
 	expect(cache.with.path).toBe('~/.cache/n8n-nodes-create-conversation');
 });
 
-test('a version tag publishes the combined package and every per-provider package with provenance', () => {
+test('a version tag builds and checks every package, then publishes each one npm lacks, with provenance', () => {
 	const publish = yamlOf('.github/workflows/publish.yml');
 	expect(publish.on).toEqual({ push: { tags: ['*.*.*'] } });
 	const [job] = Object.values(publish.jobs) as any[];
 	expect(job.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
 	const setup = job.steps.find((step: any) => String(step.uses).startsWith('actions/setup-node@'));
 	expect(setup.with['registry-url']).toBe('https://registry.npmjs.org');
-	const script = runs(job).join('\n');
-	// n8n-node release, inside GitHub Actions: lint, build, npm publish with provenance
-	const release = script.indexOf('npm run release');
-	const build = script.indexOf('npm run build:packages');
-	const perPackage = script.indexOf('for dir in packages/*/');
-	expect(release).toBeGreaterThanOrEqual(0);
-	expect(build).toBeGreaterThan(release);
-	expect(perPackage).toBeGreaterThan(build);
-	expect(script.slice(perPackage)).toContain('npm run release');
+	const steps: string[] = runs(job);
+	const checks = steps.findIndex((run) => run.includes('npm run verify:packages'));
+	const publishes = steps.findIndex((run) => run.includes('npm run release'));
+	// every package is built and scanned before the first one is published
+	expect(checks).toBeGreaterThanOrEqual(0);
+	expect(steps[checks]).toContain('npm run build:packages');
+	expect(publishes).toBeGreaterThan(checks);
+	// n8n-node release (lint, build, npm publish with provenance) in the root and in each package,
+	// skipping what npm already has at this version, so a re-run finishes a partial release
+	expect(steps[publishes]).toMatch(/for dir in \. packages\/\*\/; do/);
+	expect(steps[publishes]).toMatch(
+		/npm view "\$name@\$GITHUB_REF_NAME"[^\n]*\n[^\n]*\n[^\n]*continue/,
+	);
+	expect(steps[publishes]).toContain('(cd "$dir" && npm run release)');
 });
 
-test('release and prepublishOnly are the starter scripts, so a plain npm publish is refused', () => {
-	expect(manifest.scripts).toMatchObject({
-		release: 'n8n-node release',
-		prepublishOnly: 'n8n-node prerelease',
+describe('a plain npm publish is refused, as in the n8n starter', () => {
+	const n8nNode = join(ROOT, 'node_modules/.bin/n8n-node');
+	const withoutReleaseMode = { ...process.env };
+	delete withoutReleaseMode.RELEASE_MODE;
+
+	test('prepublishOnly runs n8n-node prerelease, which refuses without RELEASE_MODE', async () => {
+		expect(manifest.scripts).toMatchObject({
+			release: 'n8n-node release',
+			prepublishOnly: 'n8n-node prerelease',
+		});
+		const refused = await runProcess('npm', ['publish', '--dry-run'], {
+			cwd: ROOT,
+			env: withoutReleaseMode,
+		});
+		expect(refused.code).not.toBe(0);
+		expect(`${refused.stdout}${refused.stderr}`).toContain('npm run release');
+	});
+
+	test('n8n-node release sets RELEASE_MODE, which lets prerelease through', async () => {
+		const allowed = await runProcess(n8nNode, ['prerelease'], {
+			cwd: ROOT,
+			env: { ...withoutReleaseMode, RELEASE_MODE: 'true' },
+		});
+		expect(allowed.code).toBe(0);
 	});
 });
 
