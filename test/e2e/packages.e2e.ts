@@ -2,8 +2,10 @@
 /**
  * The per-provider packages (`npm run build:packages`) in a real n8n 2.41.1, installed the
  * Community Nodes way:
- * - alone (what n8n Cloud would install): the five tarballs in one n8n, each node run against the
- *   sandbox, then the started n8n lists each node and tests each credential;
+ * - without the combined package: the five tarballs in one n8n (each is its own npm package and
+ *   imports only its own files, see test/scripts/packages.test.ts, so one n8n holding all five
+ *   shows each working without the combined one), each node run against the sandbox, then the
+ *   started n8n lists each node and tests each credential;
  * - beside the combined package in another n8n: each per-provider node and the combined node run
  *   on the same saved credential.
  * Each n8n gets its own emulator, so what each one sent is counted apart.
@@ -44,7 +46,7 @@ interface Install {
 }
 
 let work: string;
-let alone: Install;
+let withoutCombined: Install;
 let besideCombined: Install;
 let client: driver.N8nClient | undefined;
 let nodeTypes: any[];
@@ -174,9 +176,9 @@ beforeAll(async () => {
 	const combined = join(work, packed.stdout.trim().split('\n').pop()!);
 	const tarballs = own.map((pkg) => pkg.tarball);
 
-	alone = await install('alone', tarballs, 'e2ePackagesAlone', false);
+	withoutCombined = await install('own', tarballs, 'e2ePackagesOwn', false);
 	besideCombined = await install('beside', [...tarballs, combined], 'e2ePackagesBeside', true);
-	client = await driver.startN8n(alone.env);
+	client = await driver.startN8n(withoutCombined.env);
 	const res = await fetch(`${client.baseUrl}/types/nodes.json`, {
 		headers: { cookie: client.cookie },
 	});
@@ -185,7 +187,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await client?.stop();
-	for (const done of [alone, besideCombined]) {
+	for (const done of [withoutCombined, besideCombined]) {
 		await done?.emulator.stop();
 		if (done && !process.env.KEEP_E2E) driver.removeUserFolder(done.userFolder);
 	}
@@ -226,7 +228,7 @@ describe.each(PROVIDERS.map((provider) => [provider.id, provider] as [string, Sa
 			});
 		};
 
-		test('installed alone, n8n lists its node: no Provider selector, its credential, its tool variant', () => {
+		test('without the combined package, n8n lists its node: no Provider selector, its credential, its tool variant', () => {
 			const node = nodeTypes.find((type) => type.name === nodeTypeOf(pkg));
 			expect(node).toMatchObject({
 				displayName: pkg.displayName,
@@ -238,15 +240,15 @@ describe.each(PROVIDERS.map((provider) => [provider.id, provider] as [string, Sa
 			expect(nodeTypes.some((type) => type.name === NODE_TYPE)).toBe(false);
 		});
 
-		test('installed alone, its node creates the conversations on the sandbox', () => {
-			expectCreated(alone);
-			expect(creates(alone)).toHaveLength(alone.goodItems.get(id)!.length);
+		test('without the combined package, its node creates the conversations on the sandbox', () => {
+			expectCreated(withoutCombined);
+			expect(creates(withoutCombined)).toHaveLength(withoutCombined.goodItems.get(id)!.length);
 		});
 
-		test('installed alone, its credential test passes', async () => {
+		test('without the combined package, its credential test passes', async () => {
 			const result = await driver.testCredential(client!, {
 				type: definition.credentialType,
-				data: fixtures.credential(alone.emulator.url),
+				data: fixtures.credential(withoutCombined.emulator.url),
 			});
 			expect({ status: result.status, message: result.message }).toMatchObject({ status: 'OK' });
 		});

@@ -35,35 +35,48 @@ function filesUnder(root: string, dir = root): string[] {
 	});
 }
 
-describe('a node of one provider', () => {
-	const [only, ...others] = providers;
+describe.each(providers.map((provider) => [provider.id, provider] as const))(
+	'a node of %s alone',
+	(_id, only) => {
+		const others = providers.filter((provider) => provider !== only);
 
-	test('keeps the Provider parameter, hidden and fixed, so panels and saved workflows read the same', () => {
-		const properties = providerProperties([only]);
-		expect(properties[0]).toEqual({
-			displayName: 'Provider',
-			name: 'provider',
-			type: 'hidden',
-			default: only.id,
+		test('keeps the Provider parameter, hidden and fixed, so panels and saved workflows read the same', () => {
+			const properties = providerProperties([only]);
+			expect(properties[0]).toEqual({
+				displayName: 'Provider',
+				name: 'provider',
+				type: 'hidden',
+				default: only.id,
+			});
+			// the provider's own panel is there, and nothing of the others
+			const names = properties.map((property: INodeProperties) => property.name);
+			for (const property of only.properties) expect(names).toContain(property.name);
+			for (const other of others)
+				for (const property of other.properties) expect(names).not.toContain(property.name);
 		});
-		// the provider's own panel is there, and nothing of the others
-		const names = properties.map((property: INodeProperties) => property.name);
-		for (const property of only.properties) expect(names).toContain(property.name);
-		for (const other of others)
-			for (const property of other.properties) expect(names).not.toContain(property.name);
-	});
 
-	test('describes that provider alone, and the combined node still names all five', () => {
-		const text = nodeDescription([only]);
-		expect(text).toContain(only.description);
-		expect(text).toMatch(/Not idempotent/);
-		for (const other of others) expect(text).not.toContain(other.displayName);
+		test('describes that provider alone', () => {
+			const text = nodeDescription([only]);
+			expect(text).toContain(only.description);
+			expect(text).toMatch(/Not idempotent/);
+			for (const other of others) expect(text).not.toContain(other.displayName);
+		});
+	},
+);
+
+describe('the combined node and the codex', () => {
+	test('the combined node still names every provider', () => {
 		for (const provider of providers)
 			expect(nodeDescription(providers)).toContain(provider.displayName);
 	});
 
 	test("its codex names the package's own node type", () => {
-		const codex = codexFor([only], 'n8n-nodes-x', 'https://example.com/x#readme', 'createX');
+		const codex = codexFor(
+			[providers[0]],
+			'n8n-nodes-x',
+			'https://example.com/x#readme',
+			'createX',
+		);
 		expect(codex.node).toBe('n8n-nodes-x.createX');
 		expect(codexFor(providers, 'n8n-nodes-x', 'https://example.com').node).toBe(
 			'n8n-nodes-x.createConversation',
@@ -191,13 +204,17 @@ describe('npm run build:packages writes one package per provider', () => {
 			expect(readme).toMatch(new RegExp(`^# ${pkg.packageName}\\n`));
 			expect(readme).toContain(`\`${pkg.credentialType}\``);
 			expect(readme).toContain(manifest.name);
-			// the provider's own README section, one level up
+			// the provider's own README section: its credential line, its field table, one level up
 			const section = readFileSync(
 				join(ROOT, 'nodes/CreateConversation/providers', id, 'README.md'),
 				'utf8',
 			);
-			const firstSubheading = section.match(/^#{3,} (.+)$/m);
-			if (firstSubheading) expect(readme).toContain(firstSubheading[1]);
+			const credentialLine = section.match(/^\*\*Credential: .+$/m);
+			expect(credentialLine).not.toBeNull();
+			expect(readme).toContain(credentialLine![0]);
+			expect(readme).toMatch(
+				new RegExp(`^## ${provider.displayName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'),
+			);
 		},
 	);
 });
