@@ -12,20 +12,14 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
 require('./ts-require.cjs');
-const { derivedFiles, ROOT, stalePackageFiles } = require('./derived.ts');
+const { ROOT, unsyncedFiles } = require('./derived.ts');
 const { PACKAGES_DIR, packageOf } = require('./packages.ts');
 const { providers } = require('../nodes/CreateConversation/providers/registry.ts');
 
-const outOfDate = [
-	...derivedFiles()
-		.filter((file) => file.path.startsWith('packages/'))
-		.filter((file) => {
-			const target = path.join(ROOT, file.path);
-			return !fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== file.content;
-		})
-		.map((file) => file.path),
-	...stalePackageFiles(),
-];
+const unsynced = unsyncedFiles();
+const outOfDate = [...unsynced.write.map((file) => file.path), ...unsynced.remove].filter((file) =>
+	file.startsWith('packages/'),
+);
 if (outOfDate.length > 0) {
 	process.stderr.write(
 		`build:packages: packages/ is not what the sources make (${outOfDate.slice(0, 5).join(', ')}${outOfDate.length > 5 ? ', …' : ''}): run \`npm run sync\` and commit the result\n`,

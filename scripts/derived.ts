@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 import { exampleFiles, exampleText } from '../sandbox/examples';
 import { sandboxProviders, type SandboxProvider } from '../sandbox';
-import { filesOfPackageDir, packageFiles, packageOf, PACKAGES_DIR } from './packages';
+import { BUILD_OUTPUT, packageFiles, packageOf } from './packages';
 
 export const ROOT = join(__dirname, '..');
 
@@ -101,23 +101,33 @@ export function derivedFiles(providers: SandboxProvider[] = sandboxProviders()):
 	];
 }
 
-/**
- * Files under packages/ that no provider makes any more (a file removed from a provider's folder,
- * a provider removed from the registry): `npm run sync` deletes them, the layout test lists them.
- */
-export function stalePackageFiles(providers: SandboxProvider[] = sandboxProviders()): string[] {
-	if (!existsSync(PACKAGES_DIR)) return [];
-	const made = new Set(
-		derivedFiles(providers)
-			.map((file) => file.path)
-			.filter((path) => path.startsWith('packages/')),
+/** Every file below `dir`, relative to the repository root, build output and links aside. */
+function filesBelow(dir: string): string[] {
+	if (!existsSync(join(ROOT, dir))) return [];
+	return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+		const path = `${dir}/${entry.name}`;
+		if (entry.isDirectory()) return BUILD_OUTPUT.includes(entry.name) ? [] : filesBelow(path);
+		return entry.isFile() ? [path] : [];
+	});
+}
+
+export interface Unsynced {
+	/** Derived files missing or different on disk. */
+	write: DerivedFile[];
+	/** Files under examples/ and packages/ that nothing makes any more (a removed provider, a file removed from a provider's folder). */
+	remove: string[];
+}
+
+/** What `npm run sync` would change. The layout test expects nothing; build:packages refuses to build then. */
+export function unsyncedFiles(providers: SandboxProvider[] = sandboxProviders()): Unsynced {
+	const derived = derivedFiles(providers);
+	const made = new Set(derived.map((file) => file.path));
+	const write = derived.filter(
+		(file) => !existsSync(join(ROOT, file.path)) || read(file.path) !== file.content,
 	);
-	return readdirSync(PACKAGES_DIR, { withFileTypes: true })
-		.filter((entry) => entry.isDirectory())
-		.flatMap((entry) =>
-			filesOfPackageDir(join(PACKAGES_DIR, entry.name)).map(
-				(path) => `packages/${entry.name}/${path}`,
-			),
-		)
-		.filter((path) => !made.has(path));
+	const remove = [
+		...filesBelow('examples').filter((path) => path.endsWith('.json')),
+		...filesBelow('packages').filter((path) => !path.endsWith('.tgz')),
+	].filter((path) => !made.has(path));
+	return { write, remove };
 }
