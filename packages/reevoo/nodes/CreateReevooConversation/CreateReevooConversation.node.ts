@@ -40,6 +40,8 @@ export class CreateReevooConversation implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await createConversations(this, providers);
+		// Read here, in the node itself: n8n's community lint (require-continue-on-fail) looks for it
+		// in execute(); the item loop turns failing items into error items when it is on.
+		return await createConversations(this, providers, this.continueOnFail());
 	}
 }

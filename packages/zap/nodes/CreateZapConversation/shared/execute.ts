@@ -151,6 +151,7 @@ async function runBounded(
 export async function createConversations(
 	context: IExecuteFunctions,
 	providers: readonly ProviderDefinition[],
+	continueOnFail: boolean,
 ): Promise<INodeExecutionData[][]> {
 	const items = context.getInputData();
 	const node = context.getNode();
@@ -161,7 +162,6 @@ export async function createConversations(
 			description: `Choose one of: ${providers.map((candidate) => candidate.displayName).join(', ')}.`,
 		});
 	}
-	const continueOnFail = context.continueOnFail();
 	const settings = readSettings(context);
 
 	const prepared: Array<Prepared<unknown>> = items.map((_, itemIndex) => {
