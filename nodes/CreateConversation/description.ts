@@ -125,7 +125,6 @@ export function codexFor(
 		nodeVersion: '1.0',
 		codexVersion: '1.0',
 		categories: ['Communication'],
-		subcategories: { Communication: ['Customer Support'] },
 		alias: [
 			...new Set([
 				...providers.flatMap((provider) => [

@@ -66,18 +66,19 @@ export const dynamicsProperties: INodeProperties[] = [
 		displayName: 'Conversation Context',
 		name: 'dynamicsContextMode',
 		type: 'options',
+		required: true,
 		noDataExpression: true,
 		default: 'pairs',
 		options: [
 			{
-				name: 'Key/Value Pairs',
-				value: 'pairs',
-				description: 'Enter context variables one by one',
-			},
-			{
 				name: 'JSON',
 				value: 'json',
 				description: 'Map a whole object; each property becomes a context variable',
+			},
+			{
+				name: 'Key/Value Pairs',
+				value: 'pairs',
+				description: 'Enter context variables one by one',
 			},
 		],
 		description: 'Context variables for routing and for the representative (at most 100)',

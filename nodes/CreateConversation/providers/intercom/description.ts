@@ -7,6 +7,7 @@ export const intercomProperties: INodeProperties[] = [
 		displayName: 'Identify Contact By',
 		name: 'intercomContactMode',
 		type: 'options',
+		required: true,
 		noDataExpression: true,
 		default: 'email',
 		options: [
@@ -43,10 +44,11 @@ export const intercomProperties: INodeProperties[] = [
 		displayName: 'Contact Type',
 		name: 'intercomContactType',
 		type: 'options',
+		required: true,
 		default: 'user',
 		options: [
-			{ name: 'User', value: 'user', description: 'A signed-up user' },
 			{ name: 'Lead', value: 'lead', description: 'A lead (not signed up)' },
+			{ name: 'User', value: 'user', description: 'A signed-up user' },
 			{
 				name: 'Visitor',
 				value: 'contact',
@@ -79,10 +81,11 @@ export const intercomProperties: INodeProperties[] = [
 		displayName: 'Contact Role',
 		name: 'intercomContactRole',
 		type: 'options',
+		required: true,
 		default: 'user',
 		options: [
-			{ name: 'User', value: 'user' },
 			{ name: 'Lead', value: 'lead' },
+			{ name: 'User', value: 'user' },
 		],
 		description:
 			'One email can belong to both a user and a lead: the node uses the contact with this role, and creates it with this role when missing',

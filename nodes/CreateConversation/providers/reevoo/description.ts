@@ -168,6 +168,7 @@ export const reevooProperties: INodeProperties[] = [
 		displayName: 'Identify Product By',
 		name: 'reevooProductMode',
 		type: 'options',
+		required: true,
 		noDataExpression: true,
 		default: 'sku',
 		options: [
