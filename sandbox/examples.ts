@@ -71,7 +71,7 @@ function fromWebhookBody(value: unknown): unknown {
 	return value;
 }
 
-function formExample(provider: SandboxProvider): ExampleFile {
+export function formExample(provider: SandboxProvider): ExampleFile {
 	const { example } = provider.fixtures;
 	const id = example.workflowId;
 	const form = {

@@ -1,16 +1,17 @@
 /**
  * The files of the repository that are derived from the provider registry rather than written by
  * hand: the example workflows, the provider and per-provider package tables and the provider
- * sections of the README (each section from its provider's folder), every provider's own package
- * under packages/ (scripts/packages.ts), and the description and keywords of package.json. `npm run sync`
- * writes them; test/layout.test.ts fails when one is out of date.
+ * sections of the README (each section from its provider's folder), and the description and
+ * keywords of package.json. `npm run sync` writes them; test/layout.test.ts fails when one is out of
+ * date. The per-provider repositories are generated, never committed here
+ * (scripts/repositories/generate.ts).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { exampleFiles, exampleText } from '../sandbox/examples';
 import { sandboxProviders, type SandboxProvider } from '../sandbox';
-import { BUILD_OUTPUT, packageFiles, packageOf } from './packages';
+import { repositoryOf } from './repositories/generate';
 
 export const ROOT = join(__dirname, '..');
 
@@ -37,14 +38,14 @@ export function replaceBlock(text: string, name: string, content: string): strin
 export const providerReadmePath = (provider: SandboxProvider) =>
 	`nodes/CreateConversation/providers/${provider.id}/README.md`;
 
-/** The README's table of per-provider packages (npm run build:packages). */
+/** The README's table of per-provider packages, each from its dedicated repository. */
 export function packageTable(providers: SandboxProvider[]): string {
 	return [
-		'| Provider | Package | Node | Credential type |',
+		'| Provider | Package (repository) | Node | Credential type |',
 		'| --- | --- | --- | --- |',
 		...providers.map(({ definition }) => {
-			const pkg = packageOf(definition);
-			return `| ${definition.displayName} | \`${pkg.packageName}\` | ${pkg.displayName} | \`${pkg.credentialType}\` |`;
+			const repo = repositoryOf(definition);
+			return `| ${definition.displayName} | [\`${repo.packageName}\`](${repo.url}) | ${repo.displayName} | \`${repo.credentialType}\` |`;
 		}),
 	].join('\n');
 }
@@ -92,21 +93,15 @@ export function derivedFiles(providers: SandboxProvider[] = sandboxProviders()):
 		})),
 		{ path: 'README.md', content: readme(providers) },
 		{ path: 'package.json', content: packageJson(providers) },
-		...providers.flatMap(({ id, definition }) =>
-			packageFiles(definition).map((file) => ({
-				path: `packages/${id}/${file.path}`,
-				content: file.content,
-			})),
-		),
 	];
 }
 
-/** Every file below `dir`, relative to the repository root, build output and links aside. */
+/** Every file below `dir`, relative to the repository root. */
 function filesBelow(dir: string): string[] {
 	if (!existsSync(join(ROOT, dir))) return [];
 	return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
 		const path = `${dir}/${entry.name}`;
-		if (entry.isDirectory()) return BUILD_OUTPUT.includes(entry.name) ? [] : filesBelow(path);
+		if (entry.isDirectory()) return filesBelow(path);
 		return entry.isFile() ? [path] : [];
 	});
 }
@@ -114,20 +109,17 @@ function filesBelow(dir: string): string[] {
 export interface Unsynced {
 	/** Derived files missing or different on disk. */
 	write: DerivedFile[];
-	/** Files under examples/ and packages/ that nothing makes any more (a removed provider, a file removed from a provider's folder). */
+	/** Files under examples/ that nothing makes any more (a removed provider). */
 	remove: string[];
 }
 
-/** What `npm run sync` would change. The layout test expects nothing; build:packages refuses to build then. */
+/** What `npm run sync` would change. The layout test expects nothing. */
 export function unsyncedFiles(providers: SandboxProvider[] = sandboxProviders()): Unsynced {
 	const derived = derivedFiles(providers);
 	const made = new Set(derived.map((file) => file.path));
 	const write = derived.filter(
 		(file) => !existsSync(join(ROOT, file.path)) || read(file.path) !== file.content,
 	);
-	const remove = [
-		...filesBelow('examples').filter((path) => path.endsWith('.json')),
-		...filesBelow('packages').filter((path) => !path.endsWith('.tgz')),
-	].filter((path) => !made.has(path));
+	const remove = filesBelow('examples').filter((path) => path.endsWith('.json') && !made.has(path));
 	return { write, remove };
 }

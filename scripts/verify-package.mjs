@@ -9,14 +9,15 @@
  *
  * The gate lints the source at the commit its npm provenance names, not a local folder: it
  * downloads that commit and looks for the package.json with the package's name. So each package is
- * also scanned as the gate would find it in `git archive HEAD` (what a tag on this commit would
- * publish): a package whose source is not committed fails there.
+ * also scanned as the gate would find it in `git archive HEAD` of its git repository (what a tag on
+ * that commit would publish): a package whose source is not committed fails there.
  *
- *   node scripts/verify-package.mjs             the combined package (after `npm run build`)
- *   node scripts/verify-package.mjs --packages  every per-provider package (after `npm run build:packages`)
+ *   node scripts/verify-package.mjs                       the combined package (after `npm run build`)
+ *   node scripts/verify-package.mjs [--out <dir>] <dir>…  built packages, e.g. the dedicated
+ *                                                         repositories' clones; --out keeps the tarballs
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,7 +46,7 @@ function fail(name, message) {
 	console.log(`✘ ${name}: ${message}`);
 }
 
-async function verify(dir) {
+async function verify(dir, out) {
 	const name = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name;
 	const work = mkdtempSync(join(tmpdir(), 'verify-package-'));
 	try {
@@ -62,6 +63,7 @@ async function verify(dir) {
 			}),
 		);
 		const tarball = join(work, packed[0].filename);
+		if (out) copyFileSync(tarball, join(out, packed[0].filename));
 		execFileSync('tar', ['-xzf', tarball, '-C', work]);
 		const packageDir = join(work, 'package');
 		report(
@@ -95,57 +97,69 @@ async function verify(dir) {
 	}
 }
 
-/** The committed tree (HEAD), extracted as the gate extracts the attested commit; null outside git. */
-function committedTree() {
+/** The committed tree (HEAD) of the git repository holding `dir`, extracted as the gate extracts the attested commit; null outside git. */
+function committedTree(dir) {
+	let top;
 	try {
-		execFileSync('git', ['rev-parse', '--verify', 'HEAD'], { cwd: root, stdio: 'pipe' });
+		top = execFileSync('git', ['rev-parse', '--show-toplevel'], {
+			cwd: dir,
+			stdio: 'pipe',
+			encoding: 'utf8',
+		}).trim();
+		execFileSync('git', ['rev-parse', '--verify', 'HEAD'], { cwd: top, stdio: 'pipe' });
 	} catch {
 		return null;
 	}
-	const dir = mkdtempSync(join(tmpdir(), 'verify-attested-'));
-	execFileSync('sh', ['-c', `git archive --format=tar HEAD | tar -x -C '${dir}'`], { cwd: root });
-	return dir;
+	const tree = mkdtempSync(join(tmpdir(), 'verify-attested-'));
+	execFileSync('sh', ['-c', `git archive --format=tar HEAD | tar -x -C '${tree}'`], { cwd: top });
+	return { tree, at: relative(top, dir) };
 }
 
-async function verifyAttested(tree, dir) {
+async function verifyAttested(dir) {
 	const name = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name;
-	const found = findPackageRoot(tree, name);
-	if (!found) {
-		fail(
-			name,
-			`HEAD has no package.json named ${name}, so the gate could not find its source: commit it (packages/: npm run sync)`,
-		);
+	const committed = committedTree(dir);
+	if (!committed) {
+		console.log(`- ${name}: not in a git checkout, the committed-source scan is skipped`);
 		return;
 	}
-	report(
-		name,
-		`committed source, as the gate finds it (${relative(tree, found) || '.'} in HEAD)`,
-		await analyzePackage(found, SOURCE_FILE_PATTERNS),
-	);
-}
-
-let dirs = [root];
-if (process.argv.includes('--packages')) {
-	const packagesDir = join(root, 'packages');
-	dirs = existsSync(packagesDir)
-		? readdirSync(packagesDir, { withFileTypes: true })
-				.filter((entry) => entry.isDirectory())
-				.map((entry) => join(packagesDir, entry.name))
-				.filter((dir) => existsSync(join(dir, 'package.json')))
-		: [];
-	if (dirs.length === 0) fail('packages/', 'no per-provider packages: run `npm run sync`');
-}
-for (const dir of dirs) {
-	if (!existsSync(join(dir, 'dist'))) fail(basename(dir), 'not built: run the build first');
-	else await verify(dir);
-}
-const tree = committedTree();
-if (!tree) console.log('- not a git checkout: the committed-source scan is skipped');
-else {
+	const { tree, at } = committed;
 	try {
-		for (const dir of dirs) await verifyAttested(tree, dir);
+		const found = findPackageRoot(tree, name);
+		if (found && relative(tree, found) !== at) {
+			fail(
+				name,
+				`the gate would find ${name} at ${relative(tree, found)}, not at ${at || 'the root'}`,
+			);
+			return;
+		}
+		if (!found) {
+			fail(
+				name,
+				`HEAD has no package.json named ${name}, so the gate could not find its source: commit it`,
+			);
+			return;
+		}
+		report(
+			name,
+			`committed source, as the gate finds it (${relative(tree, found) || '.'} in HEAD)`,
+			await analyzePackage(found, SOURCE_FILE_PATTERNS),
+		);
 	} finally {
 		rmSync(tree, { recursive: true, force: true });
+	}
+}
+
+const args = process.argv.slice(2);
+const outIndex = args.indexOf('--out');
+const out = outIndex === -1 ? undefined : resolve(args[outIndex + 1]);
+const dirs = args.filter(
+	(arg, index) => !arg.startsWith('--') && !(outIndex !== -1 && index === outIndex + 1),
+);
+for (const dir of dirs.length > 0 ? dirs.map((dir) => resolve(dir)) : [root]) {
+	if (!existsSync(join(dir, 'dist'))) fail(basename(dir), 'not built: run the build first');
+	else {
+		await verify(dir, out);
+		await verifyAttested(dir);
 	}
 }
 process.exit(failed ? 1 : 0);

@@ -32,7 +32,7 @@ import { exampleFiles } from '../sandbox/examples';
 import type { ProviderFixtures } from '../sandbox/fixtures';
 import type { ProviderEmulator } from '../sandbox/server';
 import { packageTable, ROOT, unsyncedFiles } from '../scripts/derived';
-import { packageOf } from '../scripts/packages';
+import { repositoryOf } from '../scripts/repositories/generate';
 import { panelExpectations } from './browser/expectations';
 import { setupsFor } from './reliability/support';
 
@@ -90,8 +90,8 @@ function repositoryFiles(folder = ''): string[] {
 	]);
 	return readdirSync(join(ROOT, folder), { withFileTypes: true }).flatMap((entry) => {
 		const path = folder ? `${folder}/${entry.name}` : entry.name;
-		// packages/ holds derived copies of the sources (npm run sync), checked above
-		if (path === 'packages') return [];
+		// repositories/ holds the generated per-provider repositories (gitignored)
+		if (path === 'repositories') return [];
 		if (entry.isDirectory()) return ignored.has(entry.name) ? [] : repositoryFiles(path);
 		return entry.isFile() && !entry.name.endsWith('.tgz') ? [path] : [];
 	});
@@ -100,7 +100,7 @@ function repositoryFiles(folder = ''): string[] {
 test('every file derived from the registry is up to date (npm run sync writes them)', () => {
 	const { write, remove } = unsyncedFiles();
 	expect(write.map((file) => file.path)).toEqual([]);
-	// and nothing in examples/ or packages/ that no provider makes any more
+	// and nothing in examples/ that no provider makes any more
 	expect(remove).toEqual([]);
 });
 
@@ -277,8 +277,8 @@ describe('a new provider is its folder, its credential, its sandbox parts and on
 		expect(expected[providers[0].id].foreign).toContain('Ticket Title');
 	});
 
-	test('it gets a package of its own (npm run build:packages), named from its id and credential', () => {
-		expect(packageOf(fakeDefinition, '/tmp/packages')).toMatchObject({
+	test('it gets a repository and package of its own (npm run check:repositories), named from its id and credential', () => {
+		expect(repositoryOf(fakeDefinition, '/tmp/repositories')).toMatchObject({
 			packageName: 'n8n-nodes-create-conversation-acmedesk',
 			nodeClass: 'CreateAcmedeskConversation',
 			nodeName: 'createAcmedeskConversation',
@@ -287,7 +287,7 @@ describe('a new provider is its folder, its credential, its sandbox parts and on
 			credentialType: 'acmedeskConversationApi',
 		});
 		expect(packageTable(sandbox())).toContain(
-			'| AcmeDesk | `n8n-nodes-create-conversation-acmedesk` | Create AcmeDesk Conversation | `acmedeskConversationApi` |',
+			'| AcmeDesk | [`n8n-nodes-create-conversation-acmedesk`](https://github.com/n8n-nodes-create-conversation/n8n-nodes-create-conversation-acmedesk) | Create AcmeDesk Conversation | `acmedeskConversationApi` |',
 		);
 	});
 

@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON from n8n's REST API; the assertions check its shape */
 /**
- * The per-provider packages (`npm run build:packages`) in a real n8n 2.41.1, installed the
+ * The per-provider packages, as built and packed in their generated repositories (`npm run
+ * check:repositories`), in a real n8n 2.41.1, installed the
  * Community Nodes way:
  * - without the combined package: the five tarballs in one n8n (each is its own npm package and
  *   imports only its own files, see test/scripts/packages.test.ts, so one n8n holding all five
@@ -17,7 +18,7 @@ import { isDeepStrictEqual } from 'node:util';
 
 import * as driver from '../../scripts/n8n/n8n-driver.cjs';
 import * as ensure from '../../scripts/n8n/ensure-n8n.cjs';
-import { packageOf, type ProviderPackage } from '../../scripts/packages';
+import { repositoryOf, type ProviderRepository } from '../../scripts/repositories/generate';
 import {
 	createEmulator,
 	NODE_TYPE,
@@ -32,7 +33,7 @@ const ROOT = resolve(__dirname, '..', '..');
 const MINUTE = 60_000;
 const PROVIDERS = sandboxProviders();
 const PACKAGES = new Map(
-	PROVIDERS.map((provider) => [provider.id, packageOf(provider.definition)]),
+	PROVIDERS.map((provider) => [provider.id, repositoryOf(provider.definition)]),
 );
 
 /** One n8n user folder with some packages installed, its emulator, and one workflow's run. */
@@ -53,7 +54,7 @@ let nodeTypes: any[];
 
 jest.setTimeout(2 * MINUTE);
 
-const nodeTypeOf = (pkg: ProviderPackage) => `${pkg.packageName}.${pkg.nodeName}`;
+const nodeTypeOf = (pkg: ProviderRepository) => `${pkg.packageName}.${pkg.nodeName}`;
 const ownNode = (id: string) => `${id} (own package)`;
 const combinedNode = (id: string) => `${id} (combined package)`;
 
@@ -161,7 +162,7 @@ beforeAll(async () => {
 	const missing = own.filter((pkg) => !existsSync(pkg.tarball));
 	if (missing.length > 0)
 		throw new Error(
-			`${missing.map((pkg) => pkg.tarball).join(', ')} missing: run \`npm run build:packages\` first (npm run test:e2e and npm run check do)`,
+			`${missing.map((pkg) => pkg.tarball).join(', ')} missing: run \`npm run check:repositories\` first (npm run test:e2e and npm run check do)`,
 		);
 	if (!existsSync(join(ROOT, 'dist', 'nodes', 'CreateConversation', 'CreateConversation.node.js')))
 		throw new Error('dist/ is missing: run `npm run build` first');

@@ -1,13 +1,22 @@
 /**
- * The per-provider packages (scripts/packages.ts), as written for `npm run build:packages`: each
- * holds its provider and nothing of the others, names its node so it never meets the combined
- * node, keeps the combined package's credential type, and is a project n8n's verification accepts
- * (strict, the template's eslint config, no runtime dependencies). Building, strict lint, the
- * scanner and a real n8n run are `npm run check`'s (test/e2e/packages.e2e.ts).
+ * The dedicated repositories (scripts/repositories/generate.ts), as generated: each holds its
+ * provider and nothing of the others, names its node so it never meets the combined node, keeps
+ * the combined package's credential type, and is a starter-shaped project n8n's verification
+ * accepts (strict, the template's eslint config, its own lockfile, no runtime dependencies, its
+ * repository's address). Installing, building, strict lint and the scanner in an empty folder are
+ * `npm run check:repositories`'s; a real n8n run is test/e2e/packages.e2e.ts's.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 import type { INodeProperties } from 'n8n-workflow';
 
@@ -19,12 +28,30 @@ import {
 import { providers } from '../../nodes/CreateConversation/providers/registry';
 import { NODE_TYPE } from '../../sandbox';
 import { ROOT } from '../../scripts/derived';
-import { packageOf, writePackages, type ProviderPackage } from '../../scripts/packages';
+import { lockfileFor, type Lockfile } from '../../scripts/repositories/lockfile';
+import {
+	repositories,
+	repositoryOf,
+	type ProviderRepository,
+} from '../../scripts/repositories/generate';
 
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
 	name: string;
 	version: string;
+	config: { dedicatedRepository: string };
 };
+
+/** Writes every provider's repository under `root`, as check:repositories does. */
+function writeRepositories(root: string): ProviderRepository[] {
+	return repositories(providers).map(({ files }, index) => {
+		const repo = repositoryOf(providers[index], root);
+		for (const file of files) {
+			mkdirSync(dirname(join(repo.dir, file.path)), { recursive: true });
+			writeFileSync(join(repo.dir, file.path), file.content);
+		}
+		return repo;
+	});
+}
 
 /** Every file of a package, relative to it (its node_modules link to the repository aside). */
 function filesUnder(root: string, dir = root): string[] {
@@ -84,13 +111,13 @@ describe('the combined node and the codex', () => {
 	});
 });
 
-describe('npm run build:packages writes one package per provider', () => {
+describe('one repository per provider', () => {
 	let root: string;
-	let written: ProviderPackage[];
+	let written: ProviderRepository[];
 
 	beforeAll(() => {
-		root = mkdtempSync(join(tmpdir(), 'cc-packages-'));
-		written = writePackages(providers, root);
+		root = mkdtempSync(join(tmpdir(), 'cc-repositories-'));
+		written = writeRepositories(root);
 	});
 	afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -109,7 +136,7 @@ describe('npm run build:packages writes one package per provider', () => {
 	test.each(providers.map((provider) => [provider.id]))(
 		'%s: its provider, its credential and icons, nothing of the others',
 		(id) => {
-			const pkg = packageOf(providers.find((provider) => provider.id === id)!, root);
+			const pkg = repositoryOf(providers.find((provider) => provider.id === id)!, root);
 			const files = filesUnder(pkg.dir);
 			const nodeDir = `nodes/${pkg.nodeClass}`;
 			expect(files).toEqual(
@@ -122,9 +149,17 @@ describe('npm run build:packages writes one package per provider', () => {
 					`icons/${id}.svg`,
 					`icons/${id}.dark.svg`,
 					'package.json',
+					'package-lock.json',
 					'tsconfig.json',
 					'eslint.config.mjs',
+					'.prettierrc.js',
+					'.gitignore',
+					'.github/workflows/ci.yml',
+					'.github/workflows/publish.yml',
+					'.github/dependabot.yml',
+					`examples/form-to-${id}.json`,
 					'README.md',
+					'CHANGELOG.md',
 					'LICENSE.md',
 				]),
 			);
@@ -152,7 +187,7 @@ describe('npm run build:packages writes one package per provider', () => {
 	test.each(providers.map((provider) => [provider.id]))(
 		'%s: a package.json and eslint config that n8n verification accepts',
 		(id) => {
-			const pkg = packageOf(providers.find((provider) => provider.id === id)!, root);
+			const pkg = repositoryOf(providers.find((provider) => provider.id === id)!, root);
 			const json = JSON.parse(readFileSync(join(pkg.dir, 'package.json'), 'utf8'));
 			expect(json).toMatchObject({
 				name: pkg.packageName,
@@ -174,6 +209,25 @@ describe('npm run build:packages writes one package per provider', () => {
 			});
 			expect(json.keywords).toEqual(expect.arrayContaining(['n8n-community-node-package', id]));
 			expect(json).not.toHaveProperty('dependencies');
+			// its own repository, from the one setting (n8n's no-monorepo: never a repository.directory)
+			const url = manifest.config.dedicatedRepository.replace('{name}', pkg.packageName);
+			expect(json.repository).toEqual({ type: 'git', url: `git+${url}.git` });
+			expect(json.homepage).toBe(`${url}#readme`);
+			expect(json.bugs).toEqual({ url: `${url}/issues` });
+			expect(json.license).toBe('MIT');
+			// the tools it builds and lints with, at this repository's versions, and a lockfile of them
+			expect(Object.keys(json.devDependencies)).toEqual(
+				expect.arrayContaining(['@n8n/node-cli', 'eslint', 'typescript', 'n8n-workflow', 'zod']),
+			);
+			const lock = JSON.parse(readFileSync(join(pkg.dir, 'package-lock.json'), 'utf8'));
+			expect(lock.packages[''].devDependencies).toEqual(json.devDependencies);
+			for (const name of Object.keys(json.devDependencies))
+				expect(lock.packages[`node_modules/${name}`]).toBeDefined();
+			// the publish workflow is the starter's: provenance from GitHub Actions on a version tag
+			const publish = readFileSync(join(pkg.dir, '.github/workflows/publish.yml'), 'utf8');
+			expect(publish).toContain('id-token: write');
+			expect(publish).toContain('npm run release');
+			expect(publish).not.toContain('{{packageManager');
 			expect(readFileSync(join(pkg.dir, 'eslint.config.mjs'), 'utf8')).toBe(
 				readFileSync(
 					join(
@@ -190,7 +244,7 @@ describe('npm run build:packages writes one package per provider', () => {
 		'%s: its node is that provider alone, and its README says how to install it beside the combined one',
 		(id) => {
 			const provider = providers.find((candidate) => candidate.id === id)!;
-			const pkg = packageOf(provider, root);
+			const pkg = repositoryOf(provider, root);
 			const source = readFileSync(
 				join(pkg.dir, 'nodes', pkg.nodeClass, `${pkg.nodeClass}.node.ts`),
 				'utf8',
@@ -217,4 +271,149 @@ describe('npm run build:packages writes one package per provider', () => {
 			);
 		},
 	);
+});
+
+describe('a repository lockfile is cut from this one', () => {
+	const lock = (packages: Lockfile['packages']): Lockfile => ({
+		name: 'root',
+		version: '1.0.0',
+		lockfileVersion: 3,
+		packages: { '': {}, ...packages },
+	});
+
+	test('what the devDependencies reach, at the same paths; nothing else', () => {
+		const source = lock({
+			'node_modules/tool': { version: '1.0.0', dependencies: { shared: '^1', nested: '^2' } },
+			'node_modules/tool/node_modules/nested': { version: '2.0.0' },
+			'node_modules/nested': { version: '1.0.0' },
+			'node_modules/shared': { version: '1.1.0', optionalDependencies: { 'other-os': '1' } },
+			'node_modules/unrelated': { version: '9.0.0' },
+		});
+		const cut = lockfileFor(source, {
+			name: 'repo',
+			version: '0.2.0',
+			devDependencies: { tool: '1.0.0' },
+		});
+		expect(Object.keys(cut.packages)).toEqual([
+			'',
+			'node_modules/shared',
+			'node_modules/tool',
+			'node_modules/tool/node_modules/nested',
+		]);
+		expect(cut.packages['']).toEqual({
+			name: 'repo',
+			version: '0.2.0',
+			devDependencies: { tool: '1.0.0' },
+		});
+	});
+
+	test('a devDependency the lockfile lacks is named', () => {
+		expect(() =>
+			lockfileFor(lock({}), { name: 'repo', version: '1.0.0', devDependencies: { gone: '1' } }),
+		).toThrow(/lacks gone/);
+	});
+});
+
+/**
+ * n8n's newest community-node rules (docs/verification.md has the table) that read our sources in
+ * ways the lint cannot: the descriptions are built by functions, so these check the result.
+ */
+describe("n8n's community-node rules, on what the node and the repositories hold", () => {
+	const allProperties = (properties: INodeProperties[]): INodeProperties[] =>
+		properties.flatMap((property) => [
+			property,
+			...allProperties(
+				((property.options ?? []) as INodeProperties[]).filter(
+					(option) => typeof option === 'object' && 'type' in option,
+				),
+			),
+		]);
+
+	test('options-sorted-alphabetically: every options list is sorted by name', () => {
+		const unsorted = allProperties(providerProperties(providers))
+			.filter((property) => property.type === 'options' || property.type === 'multiOptions')
+			.filter((property) => property.name !== 'provider')
+			.filter((property) => {
+				const names = (property.options as Array<{ name: string }>).map((option) => option.name);
+				const sorted = [...names].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }));
+				return names.join('\n') !== sorted.join('\n');
+			})
+			.map((property) => property.name);
+		expect(unsorted).toEqual([]);
+	});
+
+	/** Parameters nested in collections (option objects that have a type) and fixed collections. */
+	const nested = (property: INodeProperties): INodeProperties[] =>
+		((property.options ?? []) as Array<INodeProperties | { values?: INodeProperties[] }>).flatMap(
+			(option) =>
+				'type' in option
+					? [option as INodeProperties]
+					: ((option as { values?: INodeProperties[] }).values ?? []),
+		);
+	const everyParameter = (properties: INodeProperties[]): INodeProperties[] =>
+		properties.flatMap((property) => [property, ...everyParameter(nested(property))]);
+	const parameters = everyParameter(providerProperties(providers));
+
+	test('require-param-default: every parameter has a default', () => {
+		expect(parameters.filter((property) => !('default' in property)).map((p) => p.name)).toEqual(
+			[],
+		);
+	});
+
+	test('hint-max-length and no-duplicate-param-options', () => {
+		expect(parameters.filter((property) => (property.hint ?? '').length > 120)).toEqual([]);
+		for (const property of parameters.filter((p) => p.type === 'options')) {
+			const options = property.options as Array<{ name: string; value: unknown }>;
+			expect(new Set(options.map((option) => option.name)).size).toBe(options.length);
+			expect(new Set(options.map((option) => String(option.value))).size).toBe(options.length);
+		}
+	});
+
+	test('non-required-fields-in-collection: the optional top-level fields are the ones docs/verification.md explains', () => {
+		const kept = new Set(['collection', 'fixedCollection', 'notice', 'callout', 'hidden']);
+		const optionalTopLevel = providerProperties(providers)
+			.filter((property) => !property.required && !kept.has(property.type))
+			.map((property) => property.name)
+			.sort();
+		// a new optional field goes into its provider's Additional Fields, or is added here and
+		// explained in docs/verification.md
+		expect(optionalTopLevel).toEqual(
+			[
+				'dynamicsContextJson',
+				'dynamicsContextJsonDisplayable',
+				'dynamicsCustomerId',
+				'dynamicsDeliverToExisting',
+				'dynamicsSenderDisplayName',
+				'dynamicsStartMessage',
+				'intercomCreateIfMissing',
+				'reevooFirstName',
+				'zapUserId',
+			].sort(),
+		);
+	});
+
+	test('no-codex-subcategories and valid-node-categories: the codex has categories from the list only', () => {
+		for (const codex of [
+			codexFor(providers, manifest.name, 'https://example.com'),
+			...providers.map((provider) => codexFor([provider], 'n8n-nodes-x', 'https://example.com')),
+		]) {
+			expect(codex).not.toHaveProperty('subcategories');
+			expect(codex.categories).toEqual(['Communication']);
+		}
+	});
+
+	test("require-continue-on-fail: every node's execute() reads this.continueOnFail() itself", () => {
+		const nodeFiles = [
+			readFileSync(join(ROOT, 'nodes/CreateConversation/CreateConversation.node.ts'), 'utf8'),
+			...repositories(providers).map(
+				({ repo, files }) =>
+					files.find((file) => file.path === `nodes/${repo.nodeClass}/${repo.nodeClass}.node.ts`)!
+						.content,
+			),
+		];
+		for (const source of nodeFiles) {
+			const execute = source.slice(source.indexOf('async execute('));
+			expect(execute).toMatch(/this\.continueOnFail\(\)/);
+		}
+	});
 });
