@@ -2,7 +2,8 @@
  * The release path (.github/): nothing here can run GitHub Actions, so `npm run lint:workflows`
  * (actionlint) checks the workflow files' syntax and expressions, and this suite checks they do
  * what the README and the n8n starter promise: CI runs the README's test command on the Node.js
- * versions n8n supports, a version tag publishes every package with npm provenance, and a plain
+ * versions n8n supports, a version tag publishes the combined package with npm provenance and
+ * splits the per-provider ones into their dedicated repositories, and a plain
  * `npm publish` is refused.
  */
 import { readFileSync } from 'node:fs';
@@ -47,7 +48,7 @@ test('CI runs the README test command on pushes and pull requests, from Node 22 
 	expect(cache.with.path).toBe('~/.cache/n8n-nodes-create-conversation');
 });
 
-test('a version tag builds and checks every package, then publishes each one npm lacks, with provenance', () => {
+test('a version tag builds and scans the combined package, then publishes it unless npm has it, with provenance', () => {
 	const publish = yamlOf('.github/workflows/publish.yml');
 	expect(publish.on).toEqual({ push: { tags: ['*.*.*'] } });
 	const [job] = Object.values(publish.jobs) as any[];
@@ -55,19 +56,28 @@ test('a version tag builds and checks every package, then publishes each one npm
 	const setup = job.steps.find((step: any) => String(step.uses).startsWith('actions/setup-node@'));
 	expect(setup.with['registry-url']).toBe('https://registry.npmjs.org');
 	const steps: string[] = runs(job);
-	const checks = steps.findIndex((run) => run.includes('npm run verify:packages'));
+	const checks = steps.findIndex((run) => run.includes('npm run verify'));
 	const publishes = steps.findIndex((run) => run.includes('npm run release'));
-	// every package is built and scanned before the first one is published
 	expect(checks).toBeGreaterThanOrEqual(0);
-	expect(steps[checks]).toContain('npm run build:packages');
 	expect(publishes).toBeGreaterThan(checks);
-	// n8n-node release (lint, build, npm publish with provenance) in the root and in each package,
-	// skipping what npm already has at this version, so a re-run finishes a partial release
-	expect(steps[publishes]).toMatch(/for dir in \. packages\/\*\/; do/);
-	expect(steps[publishes]).toMatch(
-		/npm view "\$name@\$GITHUB_REF_NAME"[^\n]*\n[^\n]*\n[^\n]*continue/,
-	);
-	expect(steps[publishes]).toContain('(cd "$dir" && npm run release)');
+	// skipping what npm already has at this version, so a re-run after a failure finishes
+	expect(steps[publishes]).toMatch(/npm view "\$name@\$GITHUB_REF_NAME"/);
+});
+
+test('the same tag proves every dedicated repository, then pushes each its commit and the tag', () => {
+	const split = yamlOf('.github/workflows/split.yml');
+	expect(split.on).toEqual({ push: { tags: ['*.*.*'] } });
+	const [job] = Object.values(split.jobs) as any[];
+	const steps: string[] = runs(job);
+	const proves = steps.findIndex((run) => run.includes('npm run check:repositories'));
+	const pushes = steps.findIndex((run) => run.includes('npm run release:split -- --remote'));
+	expect(proves).toBeGreaterThanOrEqual(0);
+	expect(pushes).toBeGreaterThan(proves);
+	expect(steps[pushes]).toContain('--tag "$GITHUB_REF_NAME"');
+	// the one setting names the repositories; the token comes from a secret, never the address
+	expect(steps[pushes]).toContain('config.dedicatedRepository');
+	const step = job.steps.find((candidate: any) => String(candidate.run).includes('release:split'));
+	expect(step.env.RELEASE_SPLIT_TOKEN).toBe('${{ secrets.RELEASE_SPLIT_TOKEN }}');
 });
 
 describe('a plain npm publish is refused, as in the n8n starter', () => {
@@ -97,18 +107,10 @@ describe('a plain npm publish is refused, as in the n8n starter', () => {
 	});
 });
 
-test('npm run check builds, lints and scans the per-provider packages and validates the workflows', () => {
+test('npm run check proves the dedicated repositories and validates the workflows', () => {
 	const steps = (manifest.scripts.check as string).split(' && ');
-	for (const step of [
-		'npm run lint:workflows',
-		'npm run verify',
-		'npm run build:packages',
-		'npm run verify:packages',
-	])
+	for (const step of ['npm run lint:workflows', 'npm run verify', 'npm run check:repositories'])
 		expect(steps).toContain(step);
-	expect(steps.indexOf('npm run verify:packages')).toBeGreaterThan(
-		steps.indexOf('npm run build:packages'),
-	);
 });
 
 test('dependabot updates npm and the workflow actions', () => {
