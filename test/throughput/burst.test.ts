@@ -150,3 +150,44 @@ test('cancelling one execution during a shared wait ends it at once; the others 
 	expect(creates().filter((request) => request.status === 429)).toHaveLength(1);
 	expect(quota.createdMessages(emulator)).not.toContain('cancelled while waiting');
 });
+
+/**
+ * The combined package and a per-provider package in one n8n are two copies of this code, each
+ * with its own quota registry (node code may keep no process-wide global), so one credential used
+ * by both gets two quotas. What then happens: each paces on its own and the provider's headers and
+ * 429s make up the difference. Nothing is lost or created twice; the two only draw more 429s and
+ * finish later than one package would. The README says so.
+ */
+test('two packages in one process, one credential: two quotas, nothing lost or duplicated', async () => {
+	let otherPackage: typeof execution = execution;
+	jest.isolateModules(() => {
+		// a second copy of the node and its quota registry, as a second package in n8n is
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const copy = require('../support/runNode') as typeof import('../support/runNode');
+		otherPackage = (store, message, signal) =>
+			copy.runNode({
+				credentialStore: store,
+				items: [{ message }],
+				parameters: quota.parameters(emulator, 'item'),
+				signal,
+			});
+	});
+	quota.limitEachCredential(emulator, LIMIT, WINDOW_MS);
+	const store = sandboxCredential();
+	const count = 80;
+	await alignToWindow();
+	const runs = await Promise.all(
+		Array.from({ length: count }, (_, index) =>
+			(index % 2 ? otherPackage : execution)(store, `two packages ${index}`),
+		),
+	);
+	expect(runs.filter((run) => run.error !== undefined).map((run) => run.error?.message)).toEqual(
+		[],
+	);
+	expect(quota.createdMessages(emulator)).toHaveLength(count);
+	expect(duplicates()).toBe(0);
+	// two quotas each spend the window: 429s show it (one quota alone stays at or near 0)
+	process.stdout.write(
+		`two packages, one credential: ${quota.rejected(emulator)} × 429 for ${count} creates\n`,
+	);
+});
