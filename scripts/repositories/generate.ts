@@ -331,11 +331,11 @@ problems and send changes there.
 
 ${section.trim()}
 
-## Options
+## Request Options
 
 ${readmeSection('Request Options (all providers)')}
 
-## Output
+## Output of every item
 
 ${readmeSection('Output')}
 
