@@ -191,3 +191,51 @@ test('the subtitle shows the chosen provider by name, not by id', () => {
 	for (const provider of providers)
 		expect(subtitle(provider.id)).toBe(`in ${provider.displayName}`);
 });
+
+/**
+ * Conventions the generated per-provider repositories rely on (scripts/repositories/generate.ts),
+ * each failing with the CONTRIBUTING.md step that sets it.
+ */
+describe('what a provider must follow for its own package', () => {
+	test.each(providers.map((provider) => [provider.id, provider] as const))(
+		'%s: its folder exports its definition as <id>Provider',
+		(id, provider) => {
+			// eslint-disable-next-line @typescript-eslint/no-require-imports -- read by name, as the generated node imports it
+			const exported = require(`../nodes/CreateConversation/providers/${id}`)[`${id}Provider`];
+			if (exported !== provider)
+				throw new Error(
+					`CONTRIBUTING.md step 1: nodes/CreateConversation/providers/${id}/index.ts must export its definition as \`${id}Provider\`: the node of its own package imports it by that name`,
+				);
+		},
+	);
+
+	test.each(providers.map((provider) => [provider.id, provider] as const))(
+		'%s: its list searches are named after it',
+		(id, provider) => {
+			const misnamed = Object.keys(provider.listSearch ?? {}).filter(
+				(name) => !name.startsWith(id),
+			);
+			if (misnamed.length > 0)
+				throw new Error(
+					`CONTRIBUTING.md step 1: list searches ${misnamed.join(', ')} must start with "${id}": every provider's searches are merged into one node's methods`,
+				);
+		},
+	);
+
+	test.each(providers.map((provider) => [provider.id, provider] as const))(
+		'%s: its credential reaches the node folder only through ../nodes/CreateConversation/',
+		(_id, provider) => {
+			const className =
+				provider.credentialType.charAt(0).toUpperCase() + provider.credentialType.slice(1);
+			const file = `credentials/${className}.credentials.ts`;
+			const source = readFileSync(resolve(__dirname, '..', file), 'utf8');
+			const elsewhere = [...source.matchAll(/from '(\.[^']+)'/g)]
+				.map((match) => match[1])
+				.filter((path) => !path.startsWith('../nodes/CreateConversation/'));
+			if (elsewhere.length > 0)
+				throw new Error(
+					`CONTRIBUTING.md step 2: ${file} imports ${elsewhere.join(', ')}; import from the node's folder as '../nodes/CreateConversation/…', the one path its own package rewrites`,
+				);
+		},
+	);
+});
