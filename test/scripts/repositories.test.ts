@@ -355,9 +355,9 @@ describe("n8n's community-node rules, on what the node and the repositories hold
 	const parameters = everyParameter(providerProperties(providers));
 
 	test('require-param-default: every parameter has a default', () => {
-		expect(parameters.filter((property) => !('default' in property)).map((p) => p.name)).toEqual(
-			[],
-		);
+		expect(
+			parameters.filter((property) => !('default' in property)).map((p: INodeProperties) => p.name),
+		).toEqual([]);
 	});
 
 	test('hint-max-length and no-duplicate-param-options', () => {
