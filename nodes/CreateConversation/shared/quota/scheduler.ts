@@ -208,7 +208,8 @@ export class Quota {
 				: 0;
 		const controller = new AbortController();
 		this.sleeper = { controller, wakeAt };
-		this.clock.sleep(delay + spread, controller.signal).then(
+		// Whole milliseconds, as timers count them: a fraction would wake a hair early and re-arm.
+		this.clock.sleep(Math.ceil(delay + spread), controller.signal).then(
 			() => {
 				if (this.sleeper?.controller !== controller) return;
 				this.sleeper = undefined;
