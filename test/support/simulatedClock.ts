@@ -75,12 +75,19 @@ export class SimulatedClock implements Clock {
 		await this.settle();
 	}
 
-	/** Fires timers until `done()` holds or none is left; false when time ran past `limit` first. */
-	async runUntil(done: () => boolean, limit = Number.POSITIVE_INFINITY): Promise<boolean> {
+	/**
+	 * Fires timers until `done()` holds or none is left; false when time ran past `limit` or more
+	 * than `maxTimers` fired first (code that re-arms a timer for the same instant forever).
+	 */
+	async runUntil(
+		done: () => boolean,
+		limit = Number.POSITIVE_INFINITY,
+		maxTimers = 100_000,
+	): Promise<boolean> {
 		await this.settle();
-		while (!done()) {
+		for (let fired = 0; !done(); fired++) {
 			const next = this.nextTimer();
-			if (!next || next.at > limit) return false;
+			if (!next || next.at > limit || fired >= maxTimers) return false;
 			await this.advanceTo(next.at);
 		}
 		return true;
