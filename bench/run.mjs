@@ -11,8 +11,10 @@
  * nodes run on one engine instance.
  *
  * Scenarios: 1 no limit (throughput and CPU), 2 quota windows as the provider's headers say them (pacing), 3 memory,
- * 4 a burst of executions at once sharing one credential (the process-wide quota).
- * Options: --quick (smaller N, for a smoke run), --only=1,2,3,4 (scenarios).
+ * 4 a burst of executions at once sharing one credential (the process-wide quota), 5 a queue-mode
+ * cluster in simulated time (each worker its own quota, one provider window; seconds, not minutes).
+ * Options: --quick (smaller N, for a smoke run), --only=1,2,3,4,5 (scenarios), --workers=2,4
+ * (scenario 5's cluster sizes).
  * Output: a table on stdout and bench-results/latest.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -26,7 +28,7 @@ require('../scripts/ts-require.cjs');
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const only = (args.find((arg) => arg.startsWith('--only=')) ?? '--only=1,2,3,4')
+const only = (args.find((arg) => arg.startsWith('--only=')) ?? '--only=1,2,3,4,5')
 	.slice(7)
 	.split(',');
 
@@ -57,6 +59,7 @@ const { HttpBearerAuth } = require(
 const { CredentialStore, runWorkflow } = require(path.join(root, 'test/harness/index.ts'));
 const { runNode } = require(path.join(root, 'test/support/runNode.ts'));
 const { createEmulator } = require(path.join(root, 'sandbox/index.ts'));
+const { simulateCluster } = require(path.join(root, 'test/support/cluster.ts'));
 const { sandboxProviders } = require(path.join(root, 'sandbox/index.ts'));
 const benchProvider = sandboxProviders().find(({ fixtures }) => fixtures.bench && fixtures.quota);
 if (!benchProvider)
@@ -529,6 +532,53 @@ if (only.includes('4')) {
 	};
 }
 
+if (only.includes('5')) {
+	const workerCounts = (args.find((arg) => arg.startsWith('--workers=')) ?? '--workers=1,2,4')
+		.slice(10)
+		.split(',')
+		.map(Number);
+	const settings = {
+		slots: 10,
+		executions: 300,
+		limit: 30,
+		windowMs: 10_000,
+		latencyMs: 20,
+		jitterMs: 30,
+	};
+	const seeds = quick ? [1, 2, 3] : [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+	console.error(
+		`Scenario 5: queue mode in simulated time, ${settings.executions} executions, ${settings.limit} per ${settings.windowMs} ms window, workers ${workerCounts.join(', ')}, ${seeds.length} runs each`,
+	);
+	const rows = [];
+	for (const workers of workerCounts) {
+		const runs = [];
+		for (const seed of seeds) runs.push(await simulateCluster({ ...settings, workers, seed }));
+		rows.push({
+			label: workers === 1 ? 'one process (regular mode)' : `main + ${workers} workers`,
+			workers,
+			runs: runs.length,
+			ofFloorWorst: Math.max(...runs.map((run) => run.ofFloor)),
+			ofFloorMedian: median(runs.map((run) => run.ofFloor)),
+			status429Worst: Math.max(...runs.map((run) => run.status429)),
+			failed: Math.max(...runs.map((run) => run.failed)),
+			floorMs: runs[0].floorMs,
+		});
+	}
+	results.scenarios.cluster = {
+		...settings,
+		rows,
+		targets: Object.fromEntries(
+			rows.map((row) => [
+				row.label,
+				{
+					ofFloorMet: row.ofFloorWorst <= 1.05,
+					status429Met: row.status429Worst <= settings.executions * 0.01,
+				},
+			]),
+		),
+	};
+}
+
 await emulator.stop();
 
 // ---------------------------------------------------------------------------------------------
@@ -639,6 +689,25 @@ if (s4) {
 	);
 	out.push(
 		`Targets: 429s ${round(s4.targets.status429Share * 100, 2)}% of creates (<= 5%: ${s4.targets.status429Met ? 'met' : 'NOT met'}); failed 0: ${s4.targets.failedMet ? 'met' : 'NOT met'}; duplicates 0: ${s4.targets.duplicatesMet ? 'met' : 'NOT met'}; ${s4.targets.ofFloor}x floor`,
+	);
+}
+const s5 = results.scenarios.cluster;
+if (s5) {
+	out.push(
+		`\nScenario 5 — queue mode in simulated time: ${s5.executions} executions (one create each), ${s5.limit} per ${s5.windowMs} ms window, ${s5.slots} at once per worker, each worker its own quota; floor ${s5.rows[0].floorMs} ms`,
+	);
+	out.push(
+		table(s5.rows, [
+			['cluster', 'label'],
+			['runs', 'runs'],
+			['x floor (median)', 'ofFloorMedian'],
+			['x floor (worst)', 'ofFloorWorst'],
+			['429s (worst)', 'status429Worst'],
+			['failed', 'failed'],
+		]),
+	);
+	out.push(
+		`Targets: ${s5.rows.map((row) => `${row.label}: ${row.ofFloorWorst}x floor (<= 1.05: ${row.ofFloorWorst <= 1.05 ? 'met' : 'NOT met'}), 429s ${row.status429Worst} (<= 1%: ${row.status429Worst <= s5.executions * 0.01 ? 'met' : 'NOT met'})`).join('; ')}`,
 	);
 }
 console.log(out.join('\n'));

@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import type { z } from 'zod';
 
-import type { QuotaPolicy } from './quota';
+import type { Policy } from './quota';
 
 /**
  * One HTTP call a provider wants made. The path is relative on purpose: the host always comes
@@ -95,30 +95,6 @@ export interface ConversationOutcome {
 	response: unknown;
 }
 
-/**
- * Known request-rate facts of a provider, used by the process-wide quota (quota.ts). Unknown
- * limits are learned from quota headers and 429 answers instead.
- */
-export interface RateLimitPolicy extends QuotaPolicy {
-	/**
-	 * Requests in flight per credential to start with when the user does not choose; the quota
-	 * raises it while the provider's answers show room and cuts it on a 429.
-	 */
-	defaultConcurrency: number;
-	/**
-	 * The provider's published limit, when it has one: at most `requests` per `perMs`. Paces
-	 * requests until the provider's own quota headers are seen; from then on the headers decide.
-	 * Cite the source next to the figure.
-	 */
-	window?: { requests: number; perMs: number };
-	/**
-	 * Send the first request of a credential alone, the others once it is answered. For OAuth2
-	 * client-credentials credentials: while no token is stored, n8n-core fetches one for every
-	 * concurrent request, so this makes one token serve every execution of the process.
-	 */
-	firstRequestAlone?: boolean;
-}
-
 /** How a provider's failures are explained to the user. */
 export interface ErrorHints {
 	/** What to check when the credential is rejected, e.g. "the access token may be wrong, expired or for another region". */
@@ -149,7 +125,8 @@ export interface ProviderDefinition<Params = unknown> {
 	properties: INodeProperties[];
 	/** Validates the panel's raw parameter values; keys are the parameter names. */
 	schema: z.ZodType<Params, z.ZodTypeDef, unknown>;
-	rateLimit: RateLimitPolicy;
+	/** Known request-rate facts, used by the process-wide quota (quota/types.ts documents each). */
+	rateLimit: Policy;
 	errorHints: ErrorHints;
 	/**
 	 * Whether n8n may renew the credential and send the request again after a 401 (credentials

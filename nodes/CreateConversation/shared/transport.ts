@@ -18,6 +18,7 @@ import type {
 } from './provider';
 import { quotaFor, QuotaWaitExpired, type Quota, type Ticket } from './quota';
 import { rateLimitSignal, retryAfterHeaderMs } from './rateLimitHeaders';
+import { PATIENCE_OPTION, retryDecision } from './retry';
 import { answerFromThrown, configurationProblem, isHttpLike } from './thrown';
 
 /** The parts of n8n's node contexts the transport uses: an execution, or a list search in the editor. */
@@ -40,13 +41,6 @@ export const LIST_SEARCH_SETTINGS: TransportSettings = {
 	timeoutMs: 30_000,
 	fixedConcurrency: false,
 };
-
-/** Backoff when a 429 says nothing about when to retry; doubles with each attempt. */
-const FALLBACK_WAIT_MS = 1000;
-/** The shortest wait after a 429, whatever the provider signals (a reset already past: clock skew). */
-const MIN_RETRY_WAIT_MS = 250;
-
-const SETTINGS_OPTION = 'Request Options › Rate-Limit Patience';
 
 /**
  * What every item of one execution (or one list search) shares: memoised lookups, where the
@@ -187,54 +181,41 @@ export class ProviderTransport implements ProviderClient {
 			}
 			const now = Date.now();
 			const signal = rateLimitSignal(result, now);
-			if (result.statusCode !== 429) {
-				ticket.release({ status: result.statusCode, signal });
-				if (result.statusCode >= 200 && result.statusCode < 300) return result;
-				if (call.acceptStatuses?.includes(result.statusCode)) return result;
-				throw this.reject(call, result);
-			}
-			// A 429 means the provider refused the request unprocessed, so sending it again
-			// cannot create a duplicate. The item only fails when its patience runs out.
-			const signalled =
-				this.provider.retryAfterMs?.(result, now) ?? retryAfterHeaderMs(result, now);
-			// Every request of the credential waits what the provider asks (a second when it does
-			// not say); this one also backs off by its own attempts, so a signalled wait of ~0 (a
-			// reset already past: clock skew) does not become a burst of retries.
-			const holdMs = signalled ?? FALLBACK_WAIT_MS;
-			const retryInMs = Math.max(
-				signalled ?? FALLBACK_WAIT_MS * 2 ** Math.min(attempt, 6),
-				MIN_RETRY_WAIT_MS * 2 ** Math.min(attempt, 6),
-			);
-			ticket.release({ status: 429, signal, holdMs });
-			if (retryInMs > this.settings.patienceMs) {
-				throw apiError(
-					this.context.getNode(),
-					this.provider,
-					call,
-					result,
-					this.itemIndex,
-					`${this.provider.displayName} asks to wait ${Math.ceil(retryInMs / 1000)} s, longer than ${SETTINGS_OPTION} (${Math.round(this.settings.patienceMs / 1000)} s)`,
-				);
-			}
-			if (now + retryInMs > this.deadline) {
-				throw apiError(
-					this.context.getNode(),
-					this.provider,
-					call,
-					result,
-					this.itemIndex,
-					`still rate limited after waiting ${Math.round((now - arrivedAt) / 1000)} s (${SETTINGS_OPTION}: ${Math.round(this.settings.patienceMs / 1000)} s)`,
-				);
-			}
-			this.context.logger.debug(
-				`${this.provider.displayName} rate limit: waiting ${retryInMs} ms before retrying`,
+			const decision = retryDecision(
 				{
-					itemIndex: this.itemIndex,
+					statusCode: result.statusCode,
+					retryAfterMs:
+						result.statusCode === 429
+							? (this.provider.retryAfterMs?.(result, now) ?? retryAfterHeaderMs(result, now))
+							: undefined,
+					acceptStatuses: call.acceptStatuses,
 				},
+				attempt,
+				{
+					patienceMs: this.settings.patienceMs,
+					waitedMs: now - arrivedAt,
+					leftMs: this.deadline - now,
+				},
+				this.provider.displayName,
+			);
+			ticket.release({ status: result.statusCode, signal, holdMs: decision.holdMs });
+			if (decision.send === 'done') return result;
+			if (decision.send === 'never')
+				throw apiError(
+					this.context.getNode(),
+					this.provider,
+					call,
+					result,
+					this.itemIndex,
+					decision.reason,
+				);
+			this.context.logger.debug(
+				`${this.provider.displayName} rate limit: waiting ${decision.afterMs} ms before retrying`,
+				{ itemIndex: this.itemIndex },
 			);
 			// The backoff beyond the shared hold is this request's own; it then rejoins the line at
 			// its first place.
-			if (retryInMs > holdMs) await this.wait(retryInMs - holdMs);
+			if (decision.afterMs > decision.holdMs) await this.wait(decision.afterMs - decision.holdMs);
 		}
 	}
 
@@ -250,8 +231,8 @@ export class ProviderTransport implements ProviderClient {
 		} catch (error) {
 			if (!(error instanceof QuotaWaitExpired)) throw this.cancelled(error);
 			throw this.failure(
-				`${this.provider.displayName} rate limit: this item waited ${Math.round(error.waitedMs / 1000)} s for its turn without being sent (${SETTINGS_OPTION}: ${Math.round(this.settings.patienceMs / 1000)} s)`,
-				`Nothing was sent for "${call.purpose}", so nothing was created. Other requests with the same credential were using the provider's quota. Raise ${SETTINGS_OPTION}, or spread the work over more time.`,
+				`${this.provider.displayName} rate limit: this item waited ${Math.round(error.waitedMs / 1000)} s for its turn without being sent (${PATIENCE_OPTION}: ${Math.round(this.settings.patienceMs / 1000)} s)`,
+				`Nothing was sent for "${call.purpose}", so nothing was created. Other requests with the same credential were using the provider's quota. Raise ${PATIENCE_OPTION}, or spread the work over more time.`,
 			);
 		}
 	}
