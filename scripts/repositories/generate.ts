@@ -335,10 +335,6 @@ ${section.trim()}
 
 ${readmeSection('Request Options (all providers)')}
 
-## Deduplication Key
-
-${readmeSection('Deduplication Key (exactly once per key)')}
-
 ## Output of every item
 
 ${readmeSection('Output')}

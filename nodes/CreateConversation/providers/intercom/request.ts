@@ -47,6 +47,5 @@ export function createConversation(
 		},
 		purpose: 'create the Intercom conversation',
 		creates: true,
-		startsConversation: true,
 	};
 }

@@ -47,7 +47,6 @@ export function createConversation(params: ReamazeParams): HttpCall {
 		},
 		purpose: 'create the Re:amaze conversation',
 		creates: true,
-		startsConversation: true,
 	};
 }
 

@@ -19,6 +19,5 @@ export function createConversation(params: ZapParams, userId: string): HttpCall 
 		body: { userId },
 		purpose: 'create the ZAP support conversation',
 		creates: true,
-		startsConversation: true,
 	};
 }
