@@ -12,12 +12,18 @@
  * refuses for lockfiles that name other platforms' optional packages; both install the lockfile.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 
-import { REPOSITORIES_DIR, ROOT, repositories, type ProviderRepository } from './generate';
+import {
+	REPOSITORIES_DIR,
+	ROOT,
+	repositories,
+	writeRepositoryFiles,
+	type ProviderRepository,
+} from './generate';
 import { splitRelease } from './split';
 
 const run = promisify(execFile);
@@ -64,11 +70,7 @@ export async function checkRepositories({ concurrency = 3 } = {}): Promise<void>
 	const started = Date.now();
 	const generated = repositories();
 	rmSync(REPOSITORIES_DIR, { recursive: true, force: true });
-	for (const { repo, files } of generated)
-		for (const file of files) {
-			mkdirSync(dirname(join(repo.dir, file.path)), { recursive: true });
-			writeFileSync(join(repo.dir, file.path), file.content);
-		}
+	for (const { repo, files } of generated) writeRepositoryFiles(repo.dir, files);
 
 	const work = mkdtempSync(join(tmpdir(), 'repositories-check-'));
 	try {

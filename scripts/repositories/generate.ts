@@ -17,8 +17,8 @@
  * (n8n prefixes node types with the package, so it never meets the combined node's type); the
  * credential keeps the combined package's type name, so saved credentials work with either package.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 
 import { codexFor, nodeDescription } from '../../nodes/CreateConversation/description';
 import { providers as registered } from '../../nodes/CreateConversation/providers/registry';
@@ -435,3 +435,11 @@ export function repositoryFiles(provider: ProviderDefinition): RepositoryFile[] 
 /** Every registered provider's repository, in the registry's order. */
 export const repositories = (providers: readonly ProviderDefinition[] = registered) =>
 	providers.map((provider) => ({ repo: repositoryOf(provider), files: repositoryFiles(provider) }));
+
+/** Writes a repository's files under `dir` (its folder, a clone's work tree, a test's temp folder). */
+export function writeRepositoryFiles(dir: string, files: RepositoryFile[]): void {
+	for (const file of files) {
+		mkdirSync(dirname(join(dir, file.path)), { recursive: true });
+		writeFileSync(join(dir, file.path), file.content);
+	}
+}

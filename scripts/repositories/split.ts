@@ -15,11 +15,17 @@
  * that names another commit stops the release.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 
-import { ROOT, repositories, type ProviderRepository, type RepositoryFile } from './generate';
+import {
+	ROOT,
+	repositories,
+	writeRepositoryFiles,
+	type ProviderRepository,
+	type RepositoryFile,
+} from './generate';
 
 export interface SplitOptions {
 	/** Address pattern with `{name}`. */
@@ -111,10 +117,7 @@ export function splitRelease(options: SplitOptions): SplitResult[] {
 			else run(['checkout', '--quiet', '--orphan', branch], dir);
 
 			clearWorkTree(dir);
-			for (const file of files) {
-				mkdirSync(dirname(join(dir, file.path)), { recursive: true });
-				writeFileSync(join(dir, file.path), file.content);
-			}
+			writeRepositoryFiles(dir, files);
 			run(['add', '--all'], dir);
 			let commit: string | null = null;
 			if (!remoteHead || run(['status', '--porcelain'], dir) !== '') {

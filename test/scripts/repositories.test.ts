@@ -6,17 +6,9 @@
  * repository's address). Installing, building, strict lint and the scanner in an empty folder are
  * `npm run check:repositories`'s; a real n8n run is test/e2e/packages.e2e.ts's.
  */
-import {
-	existsSync,
-	mkdirSync,
-	mkdtempSync,
-	readdirSync,
-	readFileSync,
-	rmSync,
-	writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 
 import type { INodeProperties } from 'n8n-workflow';
 
@@ -32,6 +24,7 @@ import { lockfileFor, type Lockfile } from '../../scripts/repositories/lockfile'
 import {
 	repositories,
 	repositoryOf,
+	writeRepositoryFiles,
 	type ProviderRepository,
 } from '../../scripts/repositories/generate';
 
@@ -45,10 +38,7 @@ const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as
 function writeRepositories(root: string): ProviderRepository[] {
 	return repositories(providers).map(({ files }, index) => {
 		const repo = repositoryOf(providers[index], root);
-		for (const file of files) {
-			mkdirSync(dirname(join(repo.dir, file.path)), { recursive: true });
-			writeFileSync(join(repo.dir, file.path), file.content);
-		}
+		writeRepositoryFiles(repo.dir, files);
 		return repo;
 	});
 }
