@@ -13,6 +13,8 @@
  * Scenarios: 1 no limit (throughput and CPU), 2 quota windows as the provider's headers say them (pacing), 3 memory,
  * 4 a burst of executions at once sharing one credential (the process-wide quota), 5 a queue-mode
  * cluster in simulated time (each worker its own quota, one provider window; seconds, not minutes).
+ * Scenarios 1 and 4 also run Create Conversation with a Deduplication Key (a key new to every run),
+ * against test/harness/processedData.ts, a model of n8n's processed-data store.
  * Options: --quick (smaller N, for a smoke run), --only=1,2,3,4,5 (scenarios), --workers=2,4
  * (scenario 5's cluster sizes).
  * Output: a table on stdout and bench-results/latest.json.
@@ -57,6 +59,12 @@ const { HttpBearerAuth } = require(
 );
 
 const { CredentialStore, runWorkflow } = require(path.join(root, 'test/harness/index.ts'));
+const { ProcessedDataStore, useProcessedDataStore } = require(
+	path.join(root, 'test/harness/processedData.ts'),
+);
+// n8n's processed-data store (Deduplication Key), modelled on n8n 2.41.1's: one JSON row per node,
+// parsed and written back on every call, so its cost grows with the keys held like the real one.
+await useProcessedDataStore(new ProcessedDataStore());
 const { runNode } = require(path.join(root, 'test/support/runNode.ts'));
 const { createEmulator } = require(path.join(root, 'sandbox/index.ts'));
 const { simulateCluster } = require(path.join(root, 'test/support/cluster.ts'));
@@ -130,12 +138,18 @@ function medianRow(rows) {
 
 const emulator = await createEmulator().start();
 
+let trialCount = 0;
 function makeItems(count, targets) {
+	trialCount += 1;
 	return Array.from({ length: count }, (_, index) => ({
 		target: targets[index % targets.length],
 		message: `Benchmark message ${index}`,
+		// A Deduplication Key new to every run, so no run's items are duplicates of an earlier one.
+		key: `trial-${trialCount}-${index}`,
 	}));
 }
+
+const KEYED = { deduplicationKey: '={{ $json.key }}' };
 
 const nodeCredentials = () => ({ [definition.credentialType]: fixtures.credential(emulator.url) });
 
@@ -271,6 +285,8 @@ async function trial(label, count, send, bodyOf, { limit, alignToWindowMs } = {}
 	// "No limit" is a quota that is never reached: the provider always sends its quota headers.
 	bench.limit(emulator, limit?.requests, limit?.windowMs);
 	const items = makeItems(count, targets);
+	// Every run starts with an empty key store (the Deduplication Key runs fill it with their keys).
+	await useProcessedDataStore(new ProcessedDataStore());
 	// Scenario 2 starts just after a window boundary (after the GC above), so the floor is exact.
 	const align = alignToWindowMs
 		? async () => await sleep(alignToWindowMs - (Date.now() % alignToWindowMs) + 5)
@@ -328,6 +344,11 @@ if (only.includes('1')) {
 			(items) => runCreateConversation(items, { concurrency: 50 }),
 			ourBody,
 		],
+		[
+			'Create Conversation (Deduplication Key)',
+			(items) => runCreateConversation(items, KEYED),
+			ourBody,
+		],
 		['HTTP Request (defaults)', (items) => runHttpRequest(items), httpBody],
 		[
 			`node:http, ${defaultConcurrency} in flight (no n8n)`,
@@ -342,12 +363,12 @@ if (only.includes('1')) {
 			const [label, send, bodyOf] = senders[index];
 			runs[index].push(await trial(label, count, send, bodyOf));
 		}
-	const [ours, oursWide, http, raw] = runs.map(medianRow);
+	const [ours, oursWide, oursKeyed, http, raw] = runs.map(medianRow);
 	const ideal = defaultConcurrency / (latencyMs / 1000);
 	results.scenarios.noLimit = {
 		items: count,
 		latencyMs,
-		rows: [ours, oursWide, http, raw],
+		rows: [ours, oursWide, oursKeyed, http, raw],
 		idealItemsPerSecond: ideal,
 		rawClientItemsPerSecond: raw.itemsPerSecond,
 		targets: {
@@ -358,6 +379,9 @@ if (only.includes('1')) {
 			itemsPerSecondOfIdeal: round(ours.itemsPerSecond / ideal, 3),
 			itemsPerSecondOfRawClient: round(ours.itemsPerSecond / raw.itemsPerSecond, 3),
 			cpuPerItemRatioAtConcurrency50: round(oursWide.cpuMsPerItem / http.cpuMsPerItem, 2),
+			keyedCpuPerItemRatio: round(oursKeyed.cpuMsPerItem / ours.cpuMsPerItem, 2),
+			keyedCpuPerItemRatioMet: oursKeyed.cpuMsPerItem <= ours.cpuMsPerItem * 1.25,
+			keyedItemsPerSecondRatio: round(oursKeyed.itemsPerSecond / ours.itemsPerSecond, 2),
 		},
 	};
 }
@@ -494,19 +518,29 @@ if (only.includes('4')) {
 	};
 	const options = () => ({ limit: { requests: limit, windowMs }, alignToWindowMs: windowMs });
 	let store = ourStore();
-	const ours = await trial(
-		'Create Conversation, one execution per item',
-		count,
-		burst((items) =>
-			runNode({
-				credentialStore: store,
-				items,
-				parameters: bench.parameters,
-			}),
-		),
-		ourBody,
-		options(),
-	);
+	const plain = (items) => runNode({ credentialStore: store, items, parameters: bench.parameters });
+	const keyed = (items) =>
+		runNode({
+			credentialStore: store,
+			items,
+			parameters: { ...bench.parameters, requestOptions: KEYED },
+		});
+	// Warm-up (not reported), then the two variants in interleaved rounds, medians reported.
+	await trial('warm-up', count, burst(plain), ourBody, options());
+	const variants = [
+		['Create Conversation, one execution per item', plain],
+		['Create Conversation with Deduplication Key, one execution per item', keyed],
+	];
+	const variantRuns = variants.map(() => []);
+	for (let round = 0; round < ROUNDS; round++)
+		for (let turn = 0; turn < variants.length; turn++) {
+			const index = (turn + round) % variants.length;
+			store = ourStore();
+			variantRuns[index].push(
+				await trial(variants[index][0], count, burst(variants[index][1]), ourBody, options()),
+			);
+		}
+	const [ours, oursKeyed] = variantRuns.map(medianRow);
 	store = ourStore();
 	const httpRetry = await trial(
 		'HTTP Request (Retry On Fail), one execution per item',
@@ -515,14 +549,17 @@ if (only.includes('4')) {
 		httpBody,
 		options(),
 	);
-	for (const row of [ours, httpRetry]) row.ofFloor = round(row.wallMs / floorMs, 3);
+	for (const row of [ours, oursKeyed, httpRetry]) row.ofFloor = round(row.wallMs / floorMs, 3);
 	results.scenarios.burst = {
 		executions: count,
 		limit: `${limit} per ${windowMs} ms (fixed windows)`,
 		latencyMs,
 		floorMs,
-		rows: [ours, httpRetry],
+		rows: [ours, oursKeyed, httpRetry],
 		targets: {
+			keyedCpuPerItemRatio: round(oursKeyed.cpuMsPerItem / ours.cpuMsPerItem, 2),
+			keyedCpuPerItemRatioMet: oursKeyed.cpuMsPerItem <= ours.cpuMsPerItem * 1.25,
+			keyedDuplicatesMet: oursKeyed.duplicates === 0 && oursKeyed.itemsFailed === 0,
 			ofFloor: ours.ofFloor,
 			status429Share: round(ours.status429 / count, 4),
 			status429Met: ours.status429 <= count * 0.05,
@@ -581,6 +618,26 @@ if (only.includes('5')) {
 
 await emulator.stop();
 
+{
+	// What one store call costs when the node's row is full (30,000 entries: 10,000 keys), in this
+	// model of n8n's store (JSON parse, set, stringify); n8n adds its database round trip.
+	const full = new ProcessedDataStore();
+	const context = { workflow: { id: 'bench', active: true }, node: { id: 'bench' } };
+	const storeOptions = { mode: 'entries', maxEntries: 30_000 };
+	await full.checkProcessedAndRecord(
+		Array.from({ length: 30_000 }, (_, index) => `fill-${index}`),
+		'node',
+		context,
+		storeOptions,
+	);
+	const calls = 50;
+	const cpu0 = process.cpuUsage();
+	for (let index = 0; index < calls; index++)
+		await full.checkProcessedAndRecord([`k-${index}`, `t-${index}`], 'node', context, storeOptions);
+	const cpu = process.cpuUsage(cpu0);
+	results.storeCallAtFullRowCpuMs = round((cpu.user + cpu.system) / 1000 / calls, 2);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Report
 // ---------------------------------------------------------------------------------------------
@@ -621,6 +678,9 @@ if (s1) {
 			['failed', 'itemsFailed'],
 			['order ok', 'orderPreserved'],
 		]),
+	);
+	out.push(
+		`Deduplication Key: CPU/item ${s1.targets.keyedCpuPerItemRatio}x the run without a key (<= 1.25: ${s1.targets.keyedCpuPerItemRatioMet ? 'met' : 'NOT met'}), items/s ${s1.targets.keyedItemsPerSecondRatio}x`,
 	);
 	out.push(
 		`Targets: items/s ${s1.targets.itemsPerSecondOfHttpRequest}x the HTTP Request node's (>= 0.9: ${s1.targets.itemsPerSecondOfHttpRequestMet ? 'met' : 'NOT met'}); CPU/item ratio ${s1.targets.cpuPerItemRatio} (<= 1.0: ${s1.targets.cpuPerItemRatioMet ? 'met' : 'NOT met'}); CPU/item ratio at Concurrency 50: ${s1.targets.cpuPerItemRatioAtConcurrency50}`,
@@ -688,9 +748,16 @@ if (s4) {
 		]),
 	);
 	out.push(
+		`Deduplication Key: CPU/item ${s4.targets.keyedCpuPerItemRatio}x the run without a key (<= 1.25: ${s4.targets.keyedCpuPerItemRatioMet ? 'met' : 'NOT met'}); failed 0 and duplicates 0: ${s4.targets.keyedDuplicatesMet ? 'met' : 'NOT met'}`,
+	);
+	out.push(
 		`Targets: 429s ${round(s4.targets.status429Share * 100, 2)}% of creates (<= 5%: ${s4.targets.status429Met ? 'met' : 'NOT met'}); failed 0: ${s4.targets.failedMet ? 'met' : 'NOT met'}; duplicates 0: ${s4.targets.duplicatesMet ? 'met' : 'NOT met'}; ${s4.targets.ofFloor}x floor`,
 	);
 }
+if (results.storeCallAtFullRowCpuMs !== undefined)
+	out.push(
+		`\nKey store: one call on a full row (30,000 entries, 10,000 keys) costs ${results.storeCallAtFullRowCpuMs} ms CPU in this model of n8n's store`,
+	);
 const s5 = results.scenarios.cluster;
 if (s5) {
 	out.push(

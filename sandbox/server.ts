@@ -48,6 +48,8 @@ export interface FaultRule {
 	fault: Fault;
 	/** How many matching requests it applies to (default 1). */
 	times?: number;
+	/** Matching requests to let through untouched first (default 0): e.g. 1 hits the second create. */
+	after?: number;
 }
 
 export interface RouteRequest {
@@ -183,6 +185,10 @@ export class Emulator {
 		);
 		if (index < 0) return undefined;
 		const rule = this.faults[index];
+		if ((rule.after ?? 0) > 0) {
+			rule.after! -= 1;
+			return undefined;
+		}
 		rule.times = (rule.times ?? 1) - 1;
 		if (rule.times <= 0) this.faults.splice(index, 1);
 		return rule.fault;

@@ -93,7 +93,7 @@ function toolDescriptionProperty({ id, toolDescription }: ProviderDefinition): I
 		required: true,
 		default: toolDescription,
 		description:
-			'What the AI agent reads about this tool to decide when and how to call it. Keep that it is not idempotent.',
+			'What the AI agent reads about this tool to decide when and how to call it. Keep that it is not idempotent (unless the node sets a Deduplication Key).',
 		displayOptions: { show: { [PROVIDER_PARAMETER]: [id], '@tool': [true] } },
 	};
 }
@@ -144,9 +144,9 @@ export function codexFor(
 /** The node's description line: what it does, with every provider's name. */
 export function nodeDescription(providers: readonly ProviderDefinition[]): string {
 	if (providers.length === 1)
-		return `${providers[0].description}. Creates one conversation per input item. Not idempotent: running it again creates another conversation.`;
+		return `${providers[0].description}. Creates one conversation per input item. Not idempotent unless Request Options › Deduplication Key is set: without it, running it again creates another conversation.`;
 	const names = providers.map((provider) => provider.displayName);
 	const list =
 		names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : names.join('');
-	return `Opens a new conversation in a helpdesk or customer-messaging platform: ${list}. Creates one conversation per input item. Not idempotent: running it again creates another conversation.`;
+	return `Opens a new conversation in a helpdesk or customer-messaging platform: ${list}. Creates one conversation per input item. Not idempotent unless Request Options › Deduplication Key is set: without it, running it again creates another conversation.`;
 }

@@ -335,6 +335,10 @@ ${section.trim()}
 
 ${readmeSection('Request Options (all providers)')}
 
+## Deduplication Key
+
+${readmeSection('Deduplication Key (exactly once per key)')}
+
 ## Output of every item
 
 ${readmeSection('Output')}

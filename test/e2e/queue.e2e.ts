@@ -7,21 +7,31 @@
  * and still nothing fails, nothing is lost, nothing is created twice, and 429s stay under 5%.
  * Everything it starts it stops.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import * as ensure from '../../scripts/n8n/ensure-n8n.cjs';
 import * as driver from '../../scripts/n8n/n8n-driver.cjs';
 import * as queue from '../../scripts/n8n/queue-mode.cjs';
-import { createEmulator, type Emulator } from '../../sandbox';
+import { createEmulator, quotaProvider, type Emulator } from '../../sandbox';
 import { burstWorkflow, fireBurst, warmUp } from './burst';
 import { sandboxCredentials } from '../../sandbox';
+import {
+	conversationsPerEvent,
+	dedupWorkflow,
+	deliver,
+	events,
+	nodeOutputOf,
+	type Delivery,
+} from './deduplication';
 
 const ROOT = resolve(__dirname, '..', '..');
 const MINUTE = 60_000;
 const WORKFLOW_ID = 'e2eBurstQueue001';
 const PATH = 'burst-queue';
+const DEDUP_WORKFLOW_ID = 'e2eDedupQueue001';
+const DEDUP_PATH = 'dedup-queue';
 /**
  * CI runs main + 2 workers, 200 executions, 30 per 5 s window. A bigger run for the figures is an
  * option, e.g. `E2E_QUEUE_WORKERS=4 E2E_QUEUE_EXECUTIONS=300 E2E_QUEUE_WINDOW_MS=10000`.
@@ -39,6 +49,8 @@ let userFolder: string;
 let redis: Awaited<ReturnType<typeof queue.startRedis>> | undefined;
 let postgres: Awaited<ReturnType<typeof queue.startPostgres>> | undefined;
 let cluster: Awaited<ReturnType<typeof queue.startQueueCluster>> | undefined;
+/** The main started again after a worker was killed (its queue recovery runs at start). */
+let restartedMain: driver.N8nClient | undefined;
 const timings: Record<string, number> = {};
 
 async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
@@ -79,6 +91,12 @@ beforeAll(async () => {
 	// jest sets NODE_ENV=test, which makes n8n's CLI commands silently do nothing
 	const env = driver.n8nEnv(userFolder, {
 		...queue.queueModeEnv({ redis, postgres }),
+		// A killed worker's job lock expires after 10 s (default 60 s) and the stalled check runs
+		// every 5 s (default 30 s), so the crash test does not wait minutes. Live workers renew
+		// their locks every 2 s.
+		QUEUE_WORKER_LOCK_DURATION: '10000',
+		QUEUE_WORKER_LOCK_RENEW_TIME: '2000',
+		QUEUE_WORKER_STALLED_INTERVAL: '5000',
 		NODE_ENV: 'production',
 		JEST_WORKER_ID: undefined,
 	});
@@ -89,14 +107,29 @@ beforeAll(async () => {
 	await timed('import:workflow', () =>
 		driver.importWorkflow(env, burstWorkflow(WORKFLOW_ID, PATH, emulator)),
 	);
+	await timed('import:workflow (deduplication)', () =>
+		driver.importWorkflow(
+			env,
+			dedupWorkflow(DEDUP_WORKFLOW_ID, DEDUP_PATH, emulator, { items: 'one' }),
+		),
+	);
 	await timed('publish:workflow', () => queue.publishWorkflow(env, WORKFLOW_ID));
+	await timed('publish:workflow (deduplication)', () =>
+		queue.publishWorkflow(env, DEDUP_WORKFLOW_ID),
+	);
 	cluster = await timed('start main + workers', () =>
 		queue.startQueueCluster({ userFolder, env, workers: WORKERS }),
 	);
 }, 15 * MINUTE);
 
 afterAll(async () => {
+	// Every process's output, for a failed run (KEEP_E2E=1 keeps the folder).
+	if (work && cluster) {
+		const logs = `${cluster.logs()}\n===== main started again =====\n${restartedMain?.logs() ?? ''}`;
+		writeFileSync(join(work, 'cluster.log'), logs);
+	}
 	await cluster?.stop();
+	await restartedMain?.stop();
 	await postgres?.stop();
 	await redis?.stop();
 	await emulator?.stop();
@@ -137,5 +170,135 @@ describe(`queue mode: Redis, PostgreSQL, one main and ${WORKERS} workers`, () =>
 		);
 		expect(ranByWorker.reduce((sum, count) => sum + count, 0)).toBe(COUNT);
 		for (const count of ranByWorker) expect(count).toBeGreaterThan(0);
+	});
+});
+
+describe('queue mode: Deduplication Key across two workers', () => {
+	const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
+	/** The main that serves webhooks and REST now (the first one, or the one started again). */
+	const main = () => restartedMain ?? cluster!.main;
+	const quotaProviderId = () => quotaProvider().id;
+
+	test('200 events each delivered twice at once, run by both workers: exactly 200 conversations', async () => {
+		const list = events('queue-twice', 200);
+		const before = cluster!.executionsByProcess() as { workers: string[][] };
+		const answers: Delivery[] = await timed('400 deliveries (queue mode)', () =>
+			Promise.all(
+				list
+					.flatMap((event) => [event, event])
+					.map((event) => deliver(main().baseUrl, DEDUP_PATH, event)),
+			),
+		);
+		expect(answers.filter((answer) => answer.status !== 200).map((answer) => answer.text)).toEqual(
+			[],
+		);
+		const counts = conversationsPerEvent(emulator, list);
+		expect([...counts.entries()].filter(([, count]) => count !== 1)).toEqual([]);
+		const statuses = answers.map((answer) => answer.json?.status);
+		expect(statuses.filter((status) => status === 'created')).toHaveLength(200);
+		expect(statuses.filter((status) => status === 'duplicate')).toHaveLength(200);
+		const after = cluster!.executionsByProcess() as { workers: string[][] };
+		const ranByWorker = after.workers.map(
+			(ids, index) => ids.length - before.workers[index].length,
+		);
+		expect(ranByWorker.reduce((sum, count) => sum + count, 0)).toBe(400);
+		for (const count of ranByWorker) expect(count).toBeGreaterThan(0);
+	});
+
+	test('a worker killed (SIGKILL) during a burst; n8n marks its executions crashed; retrying them creates what never left, nothing twice, and flags what cannot be known', async () => {
+		const list = events('queue-crash', 60);
+		// Slow answers, so executions are in flight on both workers when one dies.
+		emulator.latencyMs = 800;
+		const startedAt = Date.now();
+		const deliveries = Promise.all(
+			list.map((event) => deliver(main().baseUrl, DEDUP_PATH, event, 90_000)),
+		);
+		const victim = cluster!.workers[1];
+		for (let waited = 0; waited < 30_000; waited += 50) {
+			const sent = emulator
+				.requestsFor(quotaProviderId(), { method: 'POST' })
+				.filter((request) => request.receivedAt >= startedAt).length;
+			if (sent >= 8) break;
+			await pause(50);
+		}
+		await pause(300);
+		process.kill(-victim.pid, 'SIGKILL');
+		emulator.latencyMs = 0;
+		// Its job locks expire (10 s), the stalled check fails the jobs (every 5 s); the main started
+		// again runs queue recovery at once and marks what is left as crashed.
+		await timed('wait for stalled jobs', () => pause(20_000));
+		await cluster!.main.stop();
+		rmSync(join(userFolder, '.n8n', 'crash.journal'), { force: true });
+		restartedMain = await timed('main started again', () =>
+			driver.startN8n(
+				{ ...cluster!.env, N8N_RUNNERS_BROKER_PORT: String(cluster!.main.brokerPort) },
+				{ port: cluster!.main.port },
+			),
+		);
+		await deliveries; // answered, or cut off by the main's restart
+
+		// What the executions list shows for the workflow once nothing is running any more.
+		type Execution = { id: string; status: string };
+		let executions: Execution[] = [];
+		for (let waited = 0; waited < 60_000; waited += 1000) {
+			const page = await restartedMain.rest(
+				'GET',
+				`/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: DEDUP_WORKFLOW_ID, status: ['new', 'running', 'crashed', 'error'] }))}&limit=100`,
+			);
+			if (page.status !== 200) throw new Error(`GET /executions: ${page.status} ${page.text}`);
+			executions = (page.data as { results?: Execution[] })?.results ?? [];
+			if (!executions.some((execution) => ['new', 'running'].includes(execution.status))) break;
+			await pause(1000);
+		}
+		const byStatus: Record<string, number> = {};
+		for (const { status } of executions) byStatus[status] = (byStatus[status] ?? 0) + 1;
+		process.stdout.write(`queue-mode crash: executions by status ${JSON.stringify(byStatus)}\n`);
+		const failed = executions.filter((execution) =>
+			['crashed', 'error'].includes(execution.status),
+		);
+		process.stdout.write(
+			`queue-mode crash: ${failed.length} executions to retry (${JSON.stringify(failed.map((execution) => execution.status))})\n`,
+		);
+		expect(failed.length).toBeGreaterThan(0);
+		const createdBefore = [...conversationsPerEvent(emulator, list).values()].filter(
+			(count) => count > 0,
+		).length;
+		// Retried the way the executions list does it; the answer carries the retry's run data.
+		const retryOutputs: Array<Record<string, unknown>> = [];
+		for (const execution of failed) {
+			const retried = await restartedMain.rest('POST', `/executions/${execution.id}/retry`, {
+				loadWorkflow: false,
+			});
+			expect({ id: execution.id, status: retried.status }).toEqual({
+				id: execution.id,
+				status: 200,
+			});
+			const retryId = (retried.data as { id?: string } | undefined)?.id;
+			const json = retryId
+				? await nodeOutputOf(restartedMain, String(retryId), 'Create Conversation')
+				: undefined;
+			if (json) retryOutputs.push(json);
+		}
+		const counts = conversationsPerEvent(emulator, list);
+		const missing = list.filter((event) => counts.get(event.message) === 0);
+		process.stdout.write(
+			`queue-mode crash: ${createdBefore} of ${list.length} events had their conversation before the retries, ${[...counts.values()].filter((count) => count > 0).length - createdBefore} were created by them, ${missing.length} missing; retry outputs ${JSON.stringify(retryOutputs.map((json) => json.status))}\n`,
+		);
+		// Every retry's output was read (n8n keeps the data of executions).
+		expect(retryOutputs).toHaveLength(failed.length);
+		// Never created twice.
+		expect([...counts.entries()].filter(([, count]) => count > 1)).toEqual([]);
+		// A worker killed in the moment between the key's sending mark and its request reaching the
+		// provider leaves an event whose outcome n8n cannot know: its retry says so (a duplicate whose
+		// conversation "may not exist") instead of risking a second conversation.
+		for (const event of missing) {
+			expect(retryOutputs.find((json) => json.deduplicationKey === event.eventId)).toMatchObject({
+				status: 'duplicate',
+				note: expect.stringMatching(/may not exist/),
+			});
+		}
+		process.stdout.write(`queue-mode crash: missing events ${JSON.stringify(missing)}\n`);
+		// The moment is a few milliseconds of each execution's life: a wide bound on how often.
+		expect(missing.length).toBeLessThanOrEqual(2);
 	});
 });

@@ -7,11 +7,23 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { z } from 'zod';
+
 import { zoneDateFields } from './dates';
+import {
+	DEDUPLICATION_KEY_OPTION,
+	Deduplication,
+	DuplicateKeyError,
+	FORGET_OPTION,
+	MAX_KEY_LENGTH,
+	type DuplicateInfo,
+	type KeyClaim,
+} from './deduplication';
 import { PROVIDER_PARAMETER } from './parameters';
 import type { ConversationOutcome, ProviderDefinition } from './provider';
 import { MAX_CONCURRENCY } from './quota';
 import {
+	DEDUPLICATION_KEY_PARAMETER,
 	REQUEST_OPTIONS_PARAMETER,
 	requestOptionsProperty,
 	requestOptionsParameterSchema,
@@ -56,6 +68,84 @@ function readSettings(context: IExecuteFunctions): ExecutionSettings {
 	return toExecutionSettings(parsed[REQUEST_OPTIONS_PARAMETER]);
 }
 
+/** Whether the Deduplication Key option is set (to anything but an empty text). */
+function keyOptionSet(context: IExecuteFunctions): boolean {
+	const options = context.getNode().parameters[REQUEST_OPTIONS_PARAMETER] as
+		| IDataObject
+		| undefined;
+	const value = options?.[DEDUPLICATION_KEY_PARAMETER];
+	return value !== undefined && value !== null && value !== '';
+}
+
+const keySchema = z.object({
+	[REQUEST_OPTIONS_PARAMETER]: z.object({
+		[DEDUPLICATION_KEY_PARAMETER]: z.union([
+			z.string().trim().min(1).max(MAX_KEY_LENGTH),
+			z.number().finite(),
+		]),
+	}),
+});
+
+/** One item's Deduplication Key: text or a number, never empty (a missing key would turn it off silently). */
+function readKey(context: IExecuteFunctions, itemIndex: number): string {
+	const value = context.getNodeParameter(
+		`${REQUEST_OPTIONS_PARAMETER}.${DEDUPLICATION_KEY_PARAMETER}`,
+		itemIndex,
+		'',
+	);
+	const parsed = validateParameters(
+		context.getNode(),
+		keySchema,
+		[requestOptionsProperty],
+		{ [REQUEST_OPTIONS_PARAMETER]: { [DEDUPLICATION_KEY_PARAMETER]: value } },
+		itemIndex,
+	);
+	return String(parsed[REQUEST_OPTIONS_PARAMETER][DEDUPLICATION_KEY_PARAMETER]);
+}
+
+/** Tells the user what became of a failed item's key, and how to create it again. */
+function withKeyVerdict(
+	error: Error,
+	verdict: 'released' | 'kept' | 'none',
+	key: string,
+	providerName: string,
+): Error {
+	if (verdict === 'none') return error;
+	const note =
+		verdict === 'released'
+			? `Deduplication Key "${key}" was released: ${providerName} created nothing, so running this item again (corrected) creates it.`
+			: `Deduplication Key "${key}" is kept, because ${providerName} may have created the conversation: runs with this key come out as "duplicate". Check ${providerName}; if nothing was created, run this item once with ${FORGET_OPTION} on, then again without it.`;
+	const target = error as Error & { description?: string | null };
+	target.description = target.description ? `${target.description}\n\n${note}` : note;
+	return error;
+}
+
+function duplicateItem(
+	provider: Pick<ProviderDefinition, 'id' | 'displayName'>,
+	key: string,
+	space: string,
+	info: DuplicateInfo,
+	itemIndex: number,
+): INodeExecutionData {
+	const note = info.unknown
+		? `An earlier attempt with this key ended without a clear answer (a timeout, a 5xx, a crash), so the conversation may not exist: check ${provider.displayName}, and use ${FORGET_OPTION} to create it again.`
+		: info.conversationId === null
+			? 'Another execution created (or is creating) the conversation for this key; its ID is not stored with the key.'
+			: 'The conversation for this key was already created; nothing was sent.';
+	return {
+		json: {
+			provider: provider.id,
+			status: 'duplicate',
+			deduplicationKey: key,
+			deduplicationKeySpace: space,
+			conversationId: info.conversationId,
+			conversationUrl: null,
+			note,
+		},
+		pairedItem: { item: itemIndex },
+	};
+}
+
 /** Gives every failure an item index, including programming errors that are not n8n errors. */
 function asItemError(context: IExecuteFunctions, error: unknown, itemIndex: number): Error {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
@@ -91,7 +181,7 @@ function describeCreated({ itemIndex, outcome }: CreatedItem): string {
  * The error that stops the run says what the run already created, so a user who fixes the data
  * and runs again knows which items would be created a second time.
  */
-function withCreatedItems(error: Error, created: CreatedItem[]): Error {
+function withCreatedItems(error: Error, created: CreatedItem[], keyed: boolean): Error {
 	if (created.length === 0) return error;
 	const sorted = [...created].sort((a, b) => a.itemIndex - b.itemIndex);
 	const count = sorted.filter(({ outcome }) => outcome.status !== 'reused').length;
@@ -99,7 +189,9 @@ function withCreatedItems(error: Error, created: CreatedItem[]): Error {
 	if (sorted.length > shown.length) shown.push(`and ${sorted.length - shown.length} more`);
 	const note = [
 		`Before it stopped, this run already created ${count} ${count === 1 ? 'conversation' : 'conversations'}: ${shown.join('; ')}.`,
-		'Running the workflow again with the same input creates those again: remove the items listed here first, or turn on Settings › On Error › Continue so that only the failing items stop.',
+		keyed
+			? `Running the workflow again with the same input does not create those again: their ${DEDUPLICATION_KEY_OPTION} is kept, so they come out as "duplicate".`
+			: 'Running the workflow again with the same input creates those again: remove the items listed here first, set Request Options › Deduplication Key, or turn on Settings › On Error › Continue so that only the failing items stop.',
 	].join('\n');
 	const target = error as Error & { description?: string | null; context?: IDataObject };
 	target.description = target.description ? `${target.description}\n\n${note}` : note;
@@ -163,9 +255,18 @@ export async function createConversations(
 		});
 	}
 	const settings = readSettings(context);
+	const keyed = keyOptionSet(context);
+	if (settings.forgetKeys && !keyed) {
+		throw new NodeOperationError(node, `${FORGET_OPTION} needs a ${DEDUPLICATION_KEY_OPTION}`, {
+			description: 'Set the Deduplication Key whose recorded keys should be forgotten.',
+		});
+	}
+	const keys: Array<string | undefined> = new Array(items.length);
 
 	const prepared: Array<Prepared<unknown>> = items.map((_, itemIndex) => {
 		try {
+			if (keyed) keys[itemIndex] = readKey(context, itemIndex);
+			if (settings.forgetKeys) return { params: undefined };
 			const raw = readPanel(context, provider.properties, itemIndex);
 			return {
 				params: validateParameters(node, provider.schema, provider.properties, raw, itemIndex),
@@ -177,12 +278,24 @@ export async function createConversations(
 	});
 
 	const output: INodeExecutionData[] = new Array(items.length);
-	const scope = new ExecutionScope(context, provider);
+	const deduplication = keyed ? new Deduplication(context) : undefined;
 	const runnable: number[] = [];
 	prepared.forEach((entry, itemIndex) => {
 		if ('error' in entry) output[itemIndex] = errorItem(entry.error, itemIndex, provider.id);
 		else runnable.push(itemIndex);
 	});
+
+	if (settings.forgetKeys && deduplication) {
+		await deduplication.forget(runnable.map((itemIndex) => keys[itemIndex]!));
+		for (const itemIndex of runnable) {
+			output[itemIndex] = {
+				json: { provider: provider.id, status: 'released', deduplicationKey: keys[itemIndex]! },
+				pairedItem: { item: itemIndex },
+			};
+		}
+		return [output];
+	}
+	const scope = new ExecutionScope(context, provider);
 
 	const transportSettings = {
 		patienceMs: settings.patienceMs,
@@ -193,9 +306,26 @@ export async function createConversations(
 	try {
 		await runBounded(runnable, settings.concurrency ?? MAX_CONCURRENCY, async (itemIndex) => {
 			const { params } = prepared[itemIndex] as { params: unknown };
-			const client = new ProviderTransport(context, scope, transportSettings, itemIndex);
+			const key = keys[itemIndex];
+			let claim: KeyClaim | undefined;
+			if (deduplication && key !== undefined) {
+				const start = await deduplication.begin(key);
+				if ('duplicate' in start) {
+					output[itemIndex] = duplicateItem(
+						provider,
+						key,
+						deduplication.space,
+						start.duplicate,
+						itemIndex,
+					);
+					return;
+				}
+				claim = start.claim;
+			}
+			const client = new ProviderTransport(context, scope, transportSettings, itemIndex, claim);
 			try {
 				const outcome = await provider.createConversation(client, params);
+				const warning = await claim?.keep(outcome.conversationId);
 				created.push({ itemIndex, outcome });
 				output[itemIndex] = {
 					json: {
@@ -203,23 +333,40 @@ export async function createConversations(
 						status: outcome.status,
 						conversationId: outcome.conversationId,
 						conversationUrl: outcome.conversationUrl ?? null,
+						...(key !== undefined
+							? { deduplicationKey: key, deduplicationKeySpace: deduplication!.space }
+							: {}),
+						...(warning ? { deduplicationWarning: warning } : {}),
 						...outcome.extra,
 						response: outcome.response as IDataObject,
 					},
 					pairedItem: { item: itemIndex },
 				};
 			} catch (error) {
-				if (!continueOnFail || context.getExecutionCancelSignal()?.aborted)
-					throw asItemError(context, error, itemIndex);
-				output[itemIndex] = errorItem(
+				if (error instanceof DuplicateKeyError && key !== undefined) {
+					claim?.duplicate(error.conversationId);
+					output[itemIndex] = duplicateItem(
+						provider,
+						key,
+						deduplication!.space,
+						{ conversationId: error.conversationId, unknown: error.unknown },
+						itemIndex,
+					);
+					return;
+				}
+				const verdict = (await claim?.fail()) ?? 'none';
+				const itemError = withKeyVerdict(
 					asItemError(context, error, itemIndex),
-					itemIndex,
-					provider.id,
+					verdict,
+					key ?? '',
+					provider.displayName,
 				);
+				if (!continueOnFail || context.getExecutionCancelSignal()?.aborted) throw itemError;
+				output[itemIndex] = errorItem(itemError, itemIndex, provider.id);
 			}
 		});
 	} catch (error) {
-		throw withCreatedItems(error as Error, created);
+		throw withCreatedItems(error as Error, created, keyed);
 	}
 
 	return [output];

@@ -28,6 +28,12 @@ export interface HttpCall {
 	 * only reads says that running again is safe.
 	 */
 	creates: boolean;
+	/**
+	 * The call that makes this item's conversation (creates it, or posts the start message into an
+	 * existing one). With a Deduplication Key, the transport claims the item's key right before
+	 * sending it (after rate-limit pacing), and nothing is sent when another execution holds it.
+	 */
+	startsConversation?: boolean;
 	/** Non-2xx statuses the provider handles itself: returned instead of thrown. */
 	acceptStatuses?: number[];
 }

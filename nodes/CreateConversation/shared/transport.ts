@@ -8,6 +8,7 @@ import {
 	type ILoadOptionsFunctions,
 } from 'n8n-workflow';
 
+import type { KeyClaim } from './deduplication';
 import { apiError, networkError } from './errors';
 import type {
 	CredentialTarget,
@@ -116,7 +117,14 @@ export class ProviderTransport implements ProviderClient {
 		private readonly scope: ExecutionScope,
 		private readonly settings: TransportSettings,
 		private readonly itemIndex: number,
+		/** The item's Deduplication Key claim, when the option is set (deduplication.ts). */
+		private readonly claim?: KeyClaim,
 	) {}
+
+	/** The claim that follows this call: only the call that makes the conversation has one. */
+	private claimOf(call: HttpCall): KeyClaim | undefined {
+		return call.startsConversation ? this.claim : undefined;
+	}
 
 	private get provider(): ProviderDefinition {
 		return this.scope.provider;
@@ -174,11 +182,14 @@ export class ProviderTransport implements ProviderClient {
 			const ticket = await this.turn(quota, call, arrivedAt);
 			let result: HttpResult | undefined;
 			try {
+				// Claimed after pacing, right before sending: a duplicate sends nothing.
+				await this.claimOf(call)?.acquire();
 				result = await this.attempt(call, target, credentials);
 			} finally {
 				// No answer (timeout, reset, cancelled): the slot is free again, nothing learned.
 				if (!result) ticket.release({});
 			}
+			this.claimOf(call)?.answered(result.statusCode);
 			const now = Date.now();
 			const signal = rateLimitSignal(result, now);
 			const decision = retryDecision(
@@ -291,7 +302,10 @@ export class ProviderTransport implements ProviderClient {
 			}
 			return { statusCode: 200, headers: {}, body: response };
 		} catch (error) {
-			if (this.cancelSignal?.aborted) throw this.cancelled(error);
+			if (this.cancelSignal?.aborted) {
+				this.claimOf(call)?.unanswered();
+				throw this.cancelled(error);
+			}
 			const misconfigured = configurationProblem(error);
 			if (misconfigured) {
 				throw this.failure(
@@ -303,6 +317,7 @@ export class ProviderTransport implements ProviderClient {
 			if (layer) throw this.failure(layer.message, layer.description);
 			const answer = answerFromThrown(error);
 			if (answer) return answer;
+			this.claimOf(call)?.unanswered();
 			throw networkError(this.context.getNode(), this.provider, call, error, this.itemIndex);
 		}
 	}

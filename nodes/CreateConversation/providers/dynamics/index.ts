@@ -52,7 +52,7 @@ export const dynamicsProvider: ProviderDefinition<DynamicsParams> = {
 	displayName: 'Microsoft Dynamics 365 Contact Center',
 	description: 'Start a conversation on a custom messaging channel of Dynamics 365 Contact Center',
 	toolDescription:
-		'Starts a Microsoft Dynamics 365 Contact Center conversation with the customer\'s first message, for a representative to pick up, and returns its conversationId. Needs the start message and, to recognise the customer, their ID. While that customer has an active conversation the message goes there instead (status "reused"). Not idempotent: every call sends the message, so call it once per request.',
+		'Starts a Microsoft Dynamics 365 Contact Center conversation with the customer\'s first message, for a representative to pick up, and returns its conversationId. Needs the start message and, to recognise the customer, their ID. While that customer has an active conversation the message goes there instead (status "reused"). Not idempotent: every call sends the message, so call it once per request (when the workflow sets a Deduplication Key, a repeated key returns status "duplicate" and sends nothing).',
 	searchAliases: ['Dynamics 365', 'Microsoft Dynamics', 'Omnichannel'],
 	credentialType: 'dynamicsConversationOAuth2Api',
 	properties: dynamicsProperties,

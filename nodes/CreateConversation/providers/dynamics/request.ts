@@ -32,6 +32,7 @@ export function createConversation(params: DynamicsParams): HttpCall {
 		body,
 		purpose: 'create the Dynamics 365 conversation',
 		creates: true,
+		startsConversation: true,
 	};
 }
 
@@ -48,5 +49,6 @@ export function sendMessage(conversationId: string, channelId: string, text: str
 		body: { type: 'message', channelId, conversation: { id: conversationId }, text },
 		purpose: 'send the start message to the existing Dynamics 365 conversation',
 		creates: true,
+		startsConversation: true,
 	};
 }

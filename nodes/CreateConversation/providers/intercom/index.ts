@@ -128,7 +128,7 @@ export const intercomProvider: ProviderDefinition<IntercomParams> = {
 	displayName: 'Intercom',
 	description: 'Start an Intercom conversation as a user, lead or visitor',
 	toolDescription:
-		"Opens a new Intercom conversation: an inbound message from a customer (the contact is found by email or ID, and created if allowed) and returns its conversationId. Needs the customer's email (or contact ID) and the message. Not idempotent: every call opens another conversation, so call it once per request.",
+		'Opens a new Intercom conversation: an inbound message from a customer (the contact is found by email or ID, and created if allowed) and returns its conversationId. Needs the customer\'s email (or contact ID) and the message. Not idempotent: every call opens another conversation, so call it once per request (when the workflow sets a Deduplication Key, a repeated key returns status "duplicate" and creates nothing).',
 	credentialType: 'intercomConversationApi',
 	properties: intercomProperties,
 	schema: intercomSchema,

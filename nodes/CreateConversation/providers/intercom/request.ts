@@ -47,5 +47,6 @@ export function createConversation(
 		},
 		purpose: 'create the Intercom conversation',
 		creates: true,
+		startsConversation: true,
 	};
 }

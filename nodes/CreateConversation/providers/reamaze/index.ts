@@ -12,7 +12,7 @@ export const reamazeProvider: ProviderDefinition<ReamazeParams> = {
 	description:
 		'Open a Re:amaze conversation in a channel, from a customer found or created by email',
 	toolDescription:
-		"Opens a new Re:amaze conversation from a customer in a channel and returns its slug as conversationId. Needs the customer's name and email, a subject and the message. Not idempotent: every call opens another conversation, so call it once per request.",
+		'Opens a new Re:amaze conversation from a customer in a channel and returns its slug as conversationId. Needs the customer\'s name and email, a subject and the message. Not idempotent: every call opens another conversation, so call it once per request (when the workflow sets a Deduplication Key, a repeated key returns status "duplicate" and creates nothing).',
 	searchAliases: ['Reamaze'],
 	credentialType: 'reamazeConversationApi',
 	properties: reamazeProperties,

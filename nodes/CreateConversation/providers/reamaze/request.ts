@@ -47,6 +47,7 @@ export function createConversation(params: ReamazeParams): HttpCall {
 		},
 		purpose: 'create the Re:amaze conversation',
 		creates: true,
+		startsConversation: true,
 	};
 }
 

@@ -11,7 +11,7 @@ export const reevooProvider: ProviderDefinition<ReevooParams> = {
 	displayName: 'Reevoo',
 	description: "Ask a Reevoo retailer's owners a question about a product (queued, no ID returned)",
 	toolDescription:
-		'Sends a customer\'s question about a product to people who own it, through Reevoo. Reevoo queues it and returns no conversation ID (status "accepted"). Needs the retailer, the product (SKU, or manufacturer and model), the customer\'s email and the question. Not idempotent: every call sends the question again, so call it once per question.',
+		'Sends a customer\'s question about a product to people who own it, through Reevoo. Reevoo queues it and returns no conversation ID (status "accepted"). Needs the retailer, the product (SKU, or manufacturer and model), the customer\'s email and the question. Not idempotent: every call sends the question again, so call it once per question (when the workflow sets a Deduplication Key, a repeated key returns status "duplicate" and sends nothing).',
 	credentialType: 'reevooConversationApi',
 	properties: reevooProperties,
 	schema: reevooSchema,

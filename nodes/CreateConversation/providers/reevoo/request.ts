@@ -40,6 +40,7 @@ export function createConversation(params: ReevooParams): HttpCall {
 		body: conversationBody(params),
 		purpose: 'create the Reevoo conversation',
 		creates: true,
+		startsConversation: true,
 		// Both are answered with a message naming the retailer or product (see index.ts).
 		acceptStatuses: [404],
 	};

@@ -27,7 +27,7 @@ export const zapProvider: ProviderDefinition<ZapParams> = {
 	displayName: 'ZAP',
 	description: 'Open a ZAP (Zap Africa) support conversation for a user or guest',
 	toolDescription:
-		"Opens a new ZAP (Zap Africa) support conversation and returns its conversationId. It is for the credential's own account unless a user ID is given. Not idempotent: every call opens another conversation, so call it once per request.",
+		'Opens a new ZAP (Zap Africa) support conversation and returns its conversationId. It is for the credential\'s own account unless a user ID is given. Not idempotent: every call opens another conversation, so call it once per request (when the workflow sets a Deduplication Key, a repeated key returns status "duplicate" and creates nothing).',
 	searchAliases: ['Zap Africa'],
 	credentialType: 'zapConversationApi',
 	properties: zapProperties,

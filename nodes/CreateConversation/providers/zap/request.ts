@@ -19,5 +19,6 @@ export function createConversation(params: ZapParams, userId: string): HttpCall 
 		body: { userId },
 		purpose: 'create the ZAP support conversation',
 		creates: true,
+		startsConversation: true,
 	};
 }
