@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { KEYS_KEPT } from './deduplication';
+import { KEYS_KEPT } from './deduplication/store';
 import { MAX_CONCURRENCY } from './quota';
 
 export const REQUEST_OPTIONS_PARAMETER = 'requestOptions';

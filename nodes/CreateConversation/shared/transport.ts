@@ -8,7 +8,7 @@ import {
 	type ILoadOptionsFunctions,
 } from 'n8n-workflow';
 
-import type { KeyClaim } from './deduplication';
+import type { KeyClaim } from './deduplication/claim';
 import { apiError, networkError } from './errors';
 import type {
 	CredentialTarget,
