@@ -619,13 +619,13 @@ if (only.includes('5')) {
 await emulator.stop();
 
 {
-	// What one store call costs when the node's row is full (30,000 entries: 10,000 keys), in this
+	// What one store call costs when the node's row is full (20,000 entries: 10,000 keys), in this
 	// model of n8n's store (JSON parse, set, stringify); n8n adds its database round trip.
 	const full = new ProcessedDataStore();
 	const context = { workflow: { id: 'bench', active: true }, node: { id: 'bench' } };
-	const storeOptions = { mode: 'entries', maxEntries: 30_000 };
+	const storeOptions = { mode: 'entries', maxEntries: 20_000 };
 	await full.checkProcessedAndRecord(
-		Array.from({ length: 30_000 }, (_, index) => `fill-${index}`),
+		Array.from({ length: 20_000 }, (_, index) => `fill-${index}`),
 		'node',
 		context,
 		storeOptions,
@@ -756,7 +756,7 @@ if (s4) {
 }
 if (results.storeCallAtFullRowCpuMs !== undefined)
 	out.push(
-		`\nKey store: one call on a full row (30,000 entries, 10,000 keys) costs ${results.storeCallAtFullRowCpuMs} ms CPU in this model of n8n's store`,
+		`\nKey store: one call on a full row (20,000 entries, 10,000 keys) costs ${results.storeCallAtFullRowCpuMs} ms CPU in this model of n8n's store`,
 	);
 const s5 = results.scenarios.cluster;
 if (s5) {

@@ -205,7 +205,7 @@ describe('queue mode: Deduplication Key across two workers', () => {
 		for (const count of ranByWorker) expect(count).toBeGreaterThan(0);
 	});
 
-	test('a worker killed (SIGKILL) during a burst; n8n marks its executions crashed; retrying them creates what never left, nothing twice, and flags what cannot be known', async () => {
+	test('a worker killed (SIGKILL) during a burst; n8n marks its executions crashed; retrying them creates what was never claimed, nothing twice, and flags every event whose conversation may not exist', async () => {
 		const list = events('queue-crash', 60);
 		// Slow answers, so executions are in flight on both workers when one dies.
 		emulator.latencyMs = 800;
@@ -288,9 +288,18 @@ describe('queue mode: Deduplication Key across two workers', () => {
 		expect(retryOutputs).toHaveLength(failed.length);
 		// Never created twice.
 		expect([...counts.entries()].filter(([, count]) => count > 1)).toEqual([]);
-		// A worker killed in the moment between the key's sending mark and its request reaching the
-		// provider leaves an event whose outcome n8n cannot know: its retry says so (a duplicate whose
-		// conversation "may not exist") instead of risking a second conversation.
+		// A worker killed between an item's claim and its request leaves a key whose conversation was
+		// never created; killed after sending, one that was. The store cannot tell the two apart, so
+		// a retry of such an event is a duplicate whose conversation "may not exist" and says how to
+		// create it, rather than risk a second conversation. Events the dead worker had not claimed
+		// yet (waiting for the quota) are created by their retry.
+		for (const json of retryOutputs) {
+			if (json.status === 'created') continue;
+			expect(json).toMatchObject({
+				status: 'duplicate',
+				note: expect.stringMatching(/may not exist/),
+			});
+		}
 		for (const event of missing) {
 			expect(retryOutputs.find((json) => json.deduplicationKey === event.eventId)).toMatchObject({
 				status: 'duplicate',
@@ -298,7 +307,7 @@ describe('queue mode: Deduplication Key across two workers', () => {
 			});
 		}
 		process.stdout.write(`queue-mode crash: missing events ${JSON.stringify(missing)}\n`);
-		// The moment is a few milliseconds of each execution's life: a wide bound on how often.
-		expect(missing.length).toBeLessThanOrEqual(2);
+		// How many are missing depends on where the kill lands (how many items were between their
+		// claim and their request): printed above, not bounded here.
 	});
 });

@@ -47,6 +47,7 @@ const LANE_GAP_MS = 40;
 export const SETTLE_MS = 300;
 const SETTLE_FACTOR = 4;
 const MAX_SETTLE_MS = 10_000;
+const SETTLE_MEMORY_MS = 60_000;
 
 interface Call {
 	kind: 'record' | 'remove';
@@ -65,8 +66,8 @@ interface Call {
 export class Lane {
 	private readonly waiting: Call[] = [];
 	private running = false;
-	/** Durations (ms) of the latest store calls, newest last: the settle time follows them. */
-	private readonly durations: number[] = [];
+	/** When the latest store calls ended and how long they took, oldest first. */
+	private readonly durations: Array<{ at: number; ms: number }> = [];
 
 	constructor(private readonly clock: Clock) {}
 
@@ -80,17 +81,19 @@ export class Lane {
 
 	/**
 	 * How long after one of our writes another process's read-modify-write that read the row
-	 * before it may still land: four times the 90th percentile of our latest 50 store calls, at
+	 * before it may still land: four times the slowest of our store calls of the last minute, at
 	 * least `SETTLE_MS`. A call's read-to-write gap grows with the database's load (n8n's Postgres
-	 * pool is small), and the other processes of the instance work under the same load, so a
-	 * settle time that follows it keeps its margin. The percentile, not the maximum: one stalled
-	 * call (a garbage collection, a module loaded on first use) would otherwise slow every claim of
-	 * the next 50 calls by seconds.
+	 * pool has 2 connections by default, shared with saving executions), and the other processes
+	 * of the instance work under the same load, so a settle time that follows it keeps its margin.
+	 * The slowest, not a percentile: a write stalled in the pool is exactly the one that drops
+	 * another process's claim (the queue-mode test created events twice with a 90th percentile).
+	 * Calls older than a minute are forgotten, so one stall does not slow claims for long.
 	 */
 	settleMs(): number {
-		const sorted = [...this.durations].sort((a, b) => a - b);
-		const p90 = sorted.length ? sorted[Math.floor(0.9 * (sorted.length - 1))] : 0;
-		return Math.min(MAX_SETTLE_MS, Math.max(SETTLE_MS, SETTLE_FACTOR * p90));
+		const since = this.clock.now() - SETTLE_MEMORY_MS;
+		while (this.durations.length > 0 && this.durations[0].at < since) this.durations.shift();
+		const slowest = Math.max(0, ...this.durations.map((call) => call.ms));
+		return Math.min(MAX_SETTLE_MS, Math.max(SETTLE_MS, SETTLE_FACTOR * slowest));
 	}
 
 	private async enqueue(
@@ -133,8 +136,9 @@ export class Lane {
 				return;
 			}
 			const recorded = await this.withRetry(async () => await store.record(entries));
-			this.durations.push(this.clock.now() - startedAt);
-			if (this.durations.length > 50) this.durations.shift();
+			const now = this.clock.now();
+			this.durations.push({ at: now, ms: now - startedAt });
+			if (this.durations.length > 200) this.durations.shift();
 			// Within one merged call, an entry new to the store belongs to the first call that asked
 			// for it; later calls see it as already recorded.
 			const seen = new Set(recorded);
