@@ -30,8 +30,8 @@ export interface HttpCall {
 	creates: boolean;
 	/**
 	 * The call that makes this item's conversation (creates it, or posts the start message into an
-	 * existing one). With a Deduplication Key, the transport claims the item's key right before
-	 * sending it (after rate-limit pacing), and nothing is sent when another execution holds it.
+	 * existing one). With a Deduplication Key, the transport claims the item's key before this
+	 * call waits for the quota, and nothing is sent when another execution holds it.
 	 */
 	startsConversation?: boolean;
 	/** Non-2xx statuses the provider handles itself: returned instead of thrown. */

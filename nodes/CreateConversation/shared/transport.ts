@@ -178,12 +178,15 @@ export class ProviderTransport implements ProviderClient {
 		const quota = await this.scope.quotaOf(this.itemIndex);
 		const arrivedAt = Date.now();
 		this.deadline ??= arrivedAt + this.settings.patienceMs;
+		// The item's key is claimed before it waits in line: the claim's settle time then passes
+		// while the quota paces the request, instead of holding one of its concurrency slots (which
+		// cost a third of the throughput under a quota). A duplicate sends nothing; a wait that
+		// outlasts Rate-Limit Patience or is cancelled releases the key (execute.ts).
+		await this.claimOf(call)?.acquire();
 		for (let attempt = 0; ; attempt++) {
 			const ticket = await this.turn(quota, call, arrivedAt);
 			let result: HttpResult | undefined;
 			try {
-				// Claimed after pacing, right before sending: a duplicate sends nothing.
-				await this.claimOf(call)?.acquire();
 				result = await this.attempt(call, target, credentials);
 			} finally {
 				// No answer (timeout, reset, cancelled): the slot is free again, nothing learned.

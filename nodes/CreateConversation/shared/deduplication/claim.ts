@@ -4,8 +4,9 @@ import type { Clock } from '../quota/clock';
 import type { KeyStore, Lane } from './store';
 
 /**
- * One item's claim of its key, made right before its create request leaves (after rate-limit
- * pacing, so a long wait for the quota holds no key), then kept or released.
+ * One item's claim of its key, made when its create request is next (after any lookups the
+ * provider makes first), then kept or released. The claim waits its settle time while the request
+ * waits for the quota; a wait that outlasts Rate-Limit Patience, or a cancelled run, releases it.
  *
  * Why a claim waits (Fischer's timed mutual exclusion): the store's row is rewritten by
  * read-modify-write without a lock, so another process that read the row just before our write

@@ -7,7 +7,7 @@ import { Lane, processedDataStore, type KeyStore } from './store';
 /**
  * The Deduplication Key of one execution: at most one conversation per key and node, across
  * items, executions, re-runs, retries and processes. Keys live in n8n's processed-data store
- * (store.ts); a claim is made right before the create request (claim.ts).
+ * (store.ts); a claim is made when the create request is next (claim.ts).
  *
  * Editor runs (manual mode) use a key space of their own: a key recorded while building the
  * workflow never makes a production delivery a duplicate, and the output names the space.
@@ -84,7 +84,7 @@ export class Deduplication {
 	/**
 	 * Starts one item: waits while an item of this process holds the same key; a key this process
 	 * kept lately is a duplicate at once, without a store call. Otherwise returns the item's claim,
-	 * which the transport acquires right before the create request.
+	 * which the transport acquires before the create request waits for the quota.
 	 */
 	async begin(key: string): Promise<{ duplicate: DuplicateInfo } | { claim: KeyClaim }> {
 		const entry = this.entry(key);
